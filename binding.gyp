@@ -1,0 +1,44 @@
+{
+  "variables": {
+    "nvcc%": "<!(node scripts/nvcc.cjs --path)",
+    "cuda_libdir%": "<!(node scripts/nvcc.cjs --libdir)"
+  },
+  "targets": [
+    {
+      "target_name": "agentgrad",
+      "sources": [
+        "native/addon/addon.cpp",
+        "native/addon/backends.cpp",
+        "native/addon/catalog_binding.cpp",
+        "native/addon/internals_binding.cpp",
+        "native/addon/js_values.cpp",
+        "native/addon/memory_cap.cpp",
+        "native/addon/request_parser.cpp",
+        "native/addon/simulate_binding.cpp",
+        "native/cpu/cpu_backend.cpp",
+        "native/cpu/thread_pool.cpp"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-fexceptions", "-fvisibility=hidden"],
+      "conditions": [
+        ["nvcc!=''", {
+          "defines": ["AGENTGRAD_WITH_CUDA=1"],
+          "sources": ["native/cuda/cuda_backend.cu"],
+          "rules": [{
+            "rule_name": "nvcc",
+            "extension": "cu",
+            "inputs": ["<(RULE_INPUT_PATH)"],
+            "outputs": ["<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).o"],
+            "action": ["node", "<(module_root_dir)/scripts/nvcc.cjs", "<(RULE_INPUT_PATH)", "<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).o"],
+            "message": "nvcc <(RULE_INPUT_PATH)",
+            "process_outputs_as_sources": 1
+          }],
+          "libraries": ["-L<(cuda_libdir)", "-lcudart_static", "-ldl", "-lpthread", "-lrt"]
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,5 @@
+export * as models from './models/index.js';
+export type { Model, ParameterInfo } from './models/index.js';
+export { simulate, type Simulation, type SimulateOptions, type SimulationShape, type DiscreteOptions } from './simulate.js';
+export { backendInfo, type BackendInfo } from './backend.js';
+export type { BackendChoice, BackendName, Constraint, DiscreteModeName, Dtype, RealArray } from './native.js';

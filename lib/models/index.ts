@@ -1,0 +1,3 @@
+export { randomWalk, type RandomWalkOptions } from './randomWalk.js';
+export { volatility, type VolatilityOptions } from './volatility.js';
+export type { Model, ParameterInfo } from './model.js';

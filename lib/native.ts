@@ -1,0 +1,110 @@
+// The native addon behind a hand-written typed interface. Everything else in lib/ reaches the
+// addon through this module only.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Constraint = 'real' | 'positive' | 'unit';
+export type DiscreteModeName = 'exact' | 'relaxed' | 'straight-through' | 'smoothed' | 'score';
+export type Dtype = 'float32' | 'float64';
+export type BackendName = 'cpu' | 'cuda';
+export type BackendChoice = BackendName | 'auto';
+export type RealArray = Float32Array | Float64Array;
+
+export interface NativeParameterInfo {
+  name: string;
+  constraint: Constraint;
+  reference: number;
+}
+
+export interface NativeSettingInfo {
+  name: string;
+  default: number;
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+export interface NativeModelInfo {
+  name: string;
+  parameters: NativeParameterInfo[];
+  settings: NativeSettingInfo[];
+  outputs: string[];
+}
+
+export interface NativeSimulateRequest {
+  model: string;
+  theta: number[];                      // natural units, in the model's parameter order
+  settings?: Record<string, number>;    // by name; missing settings take their defaults
+  tangents?: number[];                  // parameter indices, one tangent lane each
+  replicates: number;
+  seed?: number | bigint;
+  discrete?: { mode?: DiscreteModeName; tau?: number; sharpness?: number };
+  dtype?: Dtype;
+  backend?: BackendChoice;
+  threads?: number;                     // 0: all cores
+  maxBytes?: number;                    // 0: the default cap
+  cancel?: Int32Array;                  // set element 0 to non-zero to stop early
+}
+
+export interface NativeSimulateResult {
+  values: RealArray;
+  tangents: RealArray | null;
+  logProb: RealArray | null;
+  backend: BackendName;
+}
+
+export interface NativeBackendInfo {
+  backends: BackendName[];
+  defaultBackend: BackendName;
+  cpu: { threads: number };
+  cuda: {
+    compiled: boolean;
+    available: boolean;
+    device: string | null;
+    computeCapability: string | null;
+    totalMemory: number;
+    freeMemory: number;
+    runtimeVersion: number;
+    reason: string | null;
+  };
+  tangentBuckets: number[];
+}
+
+export interface NativeInternals {
+  philox(rounds: 7 | 10, counter: number[], key: number[]): number[];
+  variates(kind: 'uniform' | 'normal' | 'logistic' | 'gumbel', dtype: Dtype, seed: number, count: number): Float64Array;
+  dual(fn: string, x: number, y?: number): [number, number, number];
+  bernoulli(p: number, u: number, mode: DiscreteModeName, tau: number): [number, number, number, number];
+  threshold(x: number, a: number, mode: DiscreteModeName, sharpness: number): [number, number];
+}
+
+export interface NativeAddon {
+  simulate(request: NativeSimulateRequest): Promise<NativeSimulateResult>;
+  models(): NativeModelInfo[];
+  backendInfo(): NativeBackendInfo;
+  internals: NativeInternals;
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function loadAddon(): NativeAddon {
+  const require = createRequire(import.meta.url);
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  try {
+    return nodeGypBuild(packageRoot) as NativeAddon;
+  } catch (cause) {
+    throw new Error(
+      `agentgrad: no native binary for ${process.platform}-${process.arch} (Node ${process.version}) was found ` +
+        `in prebuilds/ or build/. Build one with 'npm rebuild agentgrad' (needs python3, make and a C++17 compiler).`,
+      { cause },
+    );
+  }
+}
+
+let addon: NativeAddon | undefined;
+
+export function native(): NativeAddon {
+  addon ??= loadAddon();
+  return addon;
+}

@@ -1,0 +1,186 @@
+// simulate(): many replicates of a model at one parameter point, with forward-mode tangents.
+import { abortError, invalidType, isPlainObject, outOfRange } from './errors.js';
+import { isModel, type Model } from './models/model.js';
+import {
+  native,
+  type BackendChoice,
+  type BackendName,
+  type DiscreteModeName,
+  type Dtype,
+  type NativeSimulateRequest,
+  type RealArray,
+} from './native.js';
+
+export interface DiscreteOptions {
+  /** Estimator mode of every Bernoulli draw and hard threshold (default 'straight-through'). */
+  mode?: DiscreteModeName;
+  /** Temperature tau of the Concrete relaxation of Bernoulli draws (default 0.1). */
+  tau?: number;
+  /** Sharpness k of the sigmoid surrogate sigmoid(k (x - a)) of thresholds (default 5). */
+  sharpness?: number;
+}
+
+export interface SimulateOptions {
+  /** Independent replicates (default 1). */
+  replicates?: number;
+  /** Seed of the counter-based RNG: the same seed gives the same numbers on any thread count (default 0). */
+  seed?: number | bigint;
+  /** Parameters to carry tangents for: names, or true for all (default none, at most 16). */
+  tangents?: readonly string[] | boolean;
+  discrete?: DiscreteOptions;
+  /** 'auto' (default) takes CUDA when a device is present, else the CPU. */
+  backend?: BackendChoice;
+  /** Element type of the results and of the arithmetic (default 'float32'). */
+  dtype?: Dtype;
+  /** CPU threads (default: all cores). Results do not depend on it. */
+  threads?: number;
+  /** Memory cap of this request in bytes (default: half the available host memory, 90% of free device memory). */
+  maxBytes?: number;
+  /** Stops the simulation early; the promise then rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface SimulationShape {
+  replicates: number;
+  /** steps + 1: the initial state and every step. */
+  times: number;
+  outputs: number;
+  /** K, the number of tangent lanes. */
+  tangents: number;
+}
+
+export interface Simulation {
+  /** [replicates][steps + 1][outputs]. */
+  values: RealArray;
+  /** [replicates][steps + 1][outputs][K], or null without tangents. */
+  tangents: RealArray | null;
+  /** Score mode only: [replicates][1 + K], log p(all discrete draws) and its tangents. */
+  logProb: RealArray | null;
+  shape: SimulationShape;
+  /** Parameter name of each tangent lane. */
+  tangentNames: string[];
+  outputNames: string[];
+  backend: BackendName;
+  dtype: Dtype;
+  /** values[r][t][o]. */
+  value(replicate: number, time: number, output?: number): number;
+  /** d values[r][t][o] / d parameter. */
+  tangent(replicate: number, time: number, parameter: string, output?: number): number;
+}
+
+const discreteModes: readonly DiscreteModeName[] = ['exact', 'relaxed', 'straight-through', 'smoothed', 'score'];
+
+export function resolveTangents(model: Model, tangents: SimulateOptions['tangents']): string[] {
+  const names = model.parameters.map((p) => p.name);
+  if (tangents === undefined || tangents === false) return [];
+  if (tangents === true) return names;
+  if (!Array.isArray(tangents)) throw invalidType('tangents', 'an array of parameter names or a boolean', tangents);
+  const seen = new Set<string>();
+  for (const t of tangents) {
+    if (typeof t !== 'string' || !names.includes(t)) {
+      throw outOfRange('tangents', `names of parameters of ${model.name} (${names.join(', ')})`, t);
+    }
+    if (seen.has(t)) throw new RangeError(`tangents names '${t}' twice`);
+    seen.add(t);
+  }
+  return [...tangents];
+}
+
+export function thetaVector(model: Model, theta: unknown): number[] {
+  if (!isPlainObject(theta)) throw invalidType('theta', 'an object mapping parameter names to numbers', theta);
+  const names = model.parameters.map((p) => p.name);
+  for (const key of Object.keys(theta)) {
+    if (!names.includes(key)) throw new TypeError(`theta.${key} is not a parameter of ${model.name}; parameters are ${names.join(', ')}`);
+  }
+  return names.map((name) => {
+    const value = theta[name];
+    if (value === undefined) throw new TypeError(`theta.${name} is missing; ${model.name} needs ${names.join(', ')}`);
+    if (typeof value !== 'number') throw invalidType(`theta.${name}`, 'a number', value);
+    return value;
+  });
+}
+
+function checkDiscrete(discrete: unknown): NativeSimulateRequest['discrete'] {
+  if (discrete === undefined) return undefined;
+  if (!isPlainObject(discrete)) throw invalidType('discrete', 'an object { mode, tau, sharpness }', discrete);
+  const mode = discrete['mode'];
+  if (mode !== undefined && !discreteModes.includes(mode as DiscreteModeName)) {
+    throw outOfRange('discrete.mode', `one of ${discreteModes.map((m) => `'${m}'`).join(', ')}`, mode);
+  }
+  return discrete as NativeSimulateRequest['discrete'];
+}
+
+/** Turns user options into the addon's request (ranges are checked natively). */
+export function nativeRequest(model: Model, theta: unknown, options: SimulateOptions): NativeSimulateRequest {
+  if (!isModel(model)) throw invalidType('model', 'a model from agentgrad models.*()', model);
+  if (!isPlainObject(options as unknown)) throw invalidType('options', 'an object', options);
+  const tangentNames = resolveTangents(model, options.tangents);
+  const names = model.parameters.map((p) => p.name);
+  return {
+    model: model.name,
+    theta: thetaVector(model, theta),
+    settings: { ...model.settings },
+    tangents: tangentNames.map((n) => names.indexOf(n)),
+    replicates: options.replicates ?? 1,
+    seed: options.seed ?? 0,
+    discrete: checkDiscrete(options.discrete),
+    dtype: options.dtype ?? 'float32',
+    backend: options.backend ?? 'auto',
+    threads: options.threads ?? 0,
+    maxBytes: options.maxBytes ?? 0,
+  };
+}
+
+/** Runs `replicates` independent trajectories of `model` at `theta` (natural units). */
+export async function simulate(model: Model, theta: Record<string, number>, options: SimulateOptions = {}): Promise<Simulation> {
+  const request = nativeRequest(model, theta, options);
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', signal);
+  if (signal?.aborted) throw abortError();
+  const cancel = new Int32Array(1);
+  const onAbort = () => Atomics.store(cancel, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await native().simulate({ ...request, cancel });
+    return wrapResult(model, request, result.values, result.tangents, result.logProb, result.backend);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw abortError();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function wrapResult(
+  model: Model,
+  request: NativeSimulateRequest,
+  values: RealArray,
+  tangents: RealArray | null,
+  logProb: RealArray | null,
+  backend: BackendName,
+): Simulation {
+  const tangentNames = (request.tangents ?? []).map((j) => model.parameters[j]!.name);
+  const shape: SimulationShape = {
+    replicates: request.replicates,
+    times: model.steps + 1,
+    outputs: model.outputs.length,
+    tangents: tangentNames.length,
+  };
+  const cell = (r: number, t: number, o: number) => (r * shape.times + t) * shape.outputs + o;
+  return {
+    values,
+    tangents,
+    logProb,
+    shape,
+    tangentNames,
+    outputNames: [...model.outputs],
+    backend,
+    dtype: request.dtype ?? 'float32',
+    value: (r, t, o = 0) => values[cell(r, t, o)]!,
+    tangent: (r, t, parameter, o = 0) => {
+      const lane = tangentNames.indexOf(parameter);
+      if (lane < 0 || tangents === null) throw new RangeError(`no tangent was carried for '${parameter}'`);
+      return tangents[cell(r, t, o) * shape.tangents + lane]!;
+    },
+  };
+}

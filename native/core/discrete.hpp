@@ -1,0 +1,84 @@
+// Bernoulli draws and hard thresholds, each with an estimator mode that decides the primal value
+// and the tangent (see DESIGN.md, "Discrete randomness and thresholds").
+#pragma once
+
+#include <cstdint>
+
+#include "config.hpp"
+#include "dual.hpp"
+#include "random.hpp"
+#include "tangent_ops.hpp"
+
+namespace ag {
+
+enum class DiscreteMode : int32_t {
+  exact = 0,             // exact sample, zero tangent
+  relaxed = 1,           // Concrete / sigmoid surrogate as the value, with its tangent
+  straight_through = 2,  // exact sample, tangent of the relaxed surrogate
+  smoothed = 3,          // exact sample, stochastic-derivative smoothing (unbiased for Bernoulli)
+  score = 4,             // exact sample, zero tangent, d log p(sample) accumulated per replicate
+};
+
+struct DiscreteOptions {
+  DiscreteMode mode;
+  double temperature;  // tau of the Concrete relaxation of Bernoulli draws
+  double sharpness;    // k of the sigmoid surrogate sigmoid(k (x - a)) of thresholds
+};
+
+// Concrete (binary Gumbel-softmax) relaxation: sigmoid((logit p + L) / tau) with L = logit(1 - u),
+// so that its hard limit is exactly 1[u < p]. At p in {0, 1} the draw is deterministic.
+template <class S>
+AG_HD AG_INLINE S relaxed_bernoulli(const S& p, RealOf<S> u, RealOf<S> tau) {
+  using T = RealOf<S>;
+  const T pv = value(p);
+  if (!(pv > T(0) && pv < T(1))) return S(pv >= T(1) ? T(1) : T(0));
+  const S logit_p = log(p) - log1p(-p);
+  const T noise = log1p(-u) - log(u);
+  return sigmoid((logit_p + noise) / tau);
+}
+
+// One Bernoulli(p) draw from the uniform u. In score mode, log p(sample) and its tangents are
+// added to `log_prob`.
+template <class S>
+AG_HD AG_INLINE S bernoulli(const S& p, RealOf<S> u, const DiscreteOptions& options, S& log_prob) {
+  using T = RealOf<S>;
+  const T pv = value(p);
+  const bool success = u < pv;
+  const T hard = success ? T(1) : T(0);
+  switch (options.mode) {
+    case DiscreteMode::relaxed:
+      return relaxed_bernoulli(p, u, T(options.temperature));
+    case DiscreteMode::straight_through:
+      return with_tangents_of(hard, relaxed_bernoulli(p, u, T(options.temperature)));
+    case DiscreteMode::smoothed:
+      // E[tangent] = (1 - p) dp / (2 (1 - p)) + p dp / (2 p) = dp.
+      return with_scaled_tangents(hard, p, success ? T(0.5) / pv : T(0.5) / (T(1) - pv));
+    case DiscreteMode::score:
+      log_prob += success ? log(p) : log1p(-p);
+      return S(hard);
+    case DiscreteMode::exact:
+    default:
+      return S(hard);
+  }
+}
+
+// The hard threshold 1[x > a]. Its surrogate is sigmoid(k (x - a)); score mode has no density to
+// differentiate for a deterministic threshold, so it behaves as exact there.
+template <class S>
+AG_HD AG_INLINE S above(const S& x, const S& a, const DiscreteOptions& options) {
+  using T = RealOf<S>;
+  const T hard = value(x) > value(a) ? T(1) : T(0);
+  switch (options.mode) {
+    case DiscreteMode::relaxed:
+      return sigmoid(T(options.sharpness) * (x - a));
+    case DiscreteMode::straight_through:
+    case DiscreteMode::smoothed:
+      return with_tangents_of(hard, sigmoid(T(options.sharpness) * (x - a)));
+    case DiscreteMode::score:
+    case DiscreteMode::exact:
+    default:
+      return S(hard);
+  }
+}
+
+}  // namespace ag

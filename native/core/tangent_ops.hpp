@@ -1,0 +1,38 @@
+// Small helpers that let single-source code build values whose tangents come from elsewhere
+// (straight-through and smoothed estimators) without caring whether the scalar is a Dual.
+#pragma once
+
+#include "config.hpp"
+#include "dual.hpp"
+
+namespace ag {
+
+// A value `v` whose tangents are `scale` times those of `source`.
+template <class T>
+AG_HD AG_INLINE T with_scaled_tangents(T v, T /*source*/, T /*scale*/) {
+  return v;
+}
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> with_scaled_tangents(T v, const Dual<T, K>& source, T scale) {
+  Dual<T, K> r(v);
+  for (int k = 0; k < K; ++k) r.d[k] = scale * source.d[k];
+  return r;
+}
+
+// The value `v` with the tangents of `source` (straight-through).
+template <class S>
+AG_HD AG_INLINE S with_tangents_of(RealOf<S> v, const S& source) {
+  return with_scaled_tangents(v, source, RealOf<S>(1));
+}
+
+// Writes `x` into K tangent lanes (those past the scalar's own count are zero).
+template <class T>
+AG_HD AG_INLINE void store_tangents(T, T* out, int lanes) {
+  for (int k = 0; k < lanes; ++k) out[k] = T(0);
+}
+template <class T, int K>
+AG_HD AG_INLINE void store_tangents(const Dual<T, K>& x, T* out, int lanes) {
+  for (int k = 0; k < lanes; ++k) out[k] = k < K ? x.d[k] : T(0);
+}
+
+}  // namespace ag

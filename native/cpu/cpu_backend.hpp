@@ -1,0 +1,19 @@
+// The CPU backend: every replicate runs on one thread of a shared pool.
+#pragma once
+
+#include <cstddef>
+
+#include "../models/simulation.hpp"
+
+namespace ag::cpu {
+
+// Bytes of scratch memory a request needs besides its outputs.
+std::size_t workspace_bytes(const SimulationRequest& request);
+
+// Runs the request into `buffers`. Throws std::runtime_error on failure; stops early, throwing
+// Cancelled, once *cancel becomes non-zero.
+void simulate(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel);
+
+int default_threads();
+
+}  // namespace ag::cpu

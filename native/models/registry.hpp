@@ -1,0 +1,55 @@
+// The list of models every backend instantiates. Adding a model: write its header, add it here.
+#pragma once
+
+#include <cstring>
+#include <utility>
+
+#include "../core/config.hpp"
+#include "random_walk.hpp"
+#include "volatility.hpp"
+
+namespace ag {
+
+template <class... Models>
+struct ModelList {};
+
+using RegisteredModels = ModelList<RandomWalk, Volatility>;
+
+template <class Model>
+struct ModelTag {
+  using type = Model;
+};
+
+template <class Model>
+AG_HD constexpr int parameter_count() { return static_cast<int>(sizeof(Model::kParameters) / sizeof(Model::kParameters[0])); }
+template <class Model>
+AG_HD constexpr int setting_count() { return static_cast<int>(sizeof(Model::kSettings) / sizeof(Model::kSettings[0])); }
+template <class Model>
+AG_HD constexpr int output_count() { return static_cast<int>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0])); }
+
+// Settings 0 and 1 of every model are `agents` and `steps`.
+constexpr int kAgentsSetting = 0;
+constexpr int kStepsSetting = 1;
+
+// Calls f(ModelTag<M>{}) for the model named `name`; false when there is none.
+template <class F, class... Models>
+bool visit_model(const char* name, F&& f, ModelList<Models...>) {
+  bool found = false;
+  ((!found && std::strcmp(Models::kName, name) == 0 ? (f(ModelTag<Models>{}), found = true) : false), ...);
+  return found;
+}
+template <class F>
+bool visit_model(const char* name, F&& f) {
+  return visit_model(name, std::forward<F>(f), RegisteredModels{});
+}
+
+template <class F, class... Models>
+void for_each_model(F&& f, ModelList<Models...>) {
+  (f(ModelTag<Models>{}), ...);
+}
+template <class F>
+void for_each_model(F&& f) {
+  for_each_model(std::forward<F>(f), RegisteredModels{});
+}
+
+}  // namespace ag

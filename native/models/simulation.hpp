@@ -1,0 +1,147 @@
+// What a backend is asked to run and where it writes, and the per-replicate time loop that every
+// backend runs through its own team type.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../core/config.hpp"
+#include "../core/discrete.hpp"
+#include "../core/dual.hpp"
+#include "../core/tangent_ops.hpp"
+#include "model_spec.hpp"
+
+namespace ag {
+
+enum class Dtype : int32_t { float32 = 0, float64 = 1 };
+
+struct SimulationRequest {
+  std::string model;
+  std::vector<double> theta;           // natural units, in the model's parameter order
+  std::vector<double> settings;        // complete, in the model's setting order
+  std::vector<int32_t> tangent_params; // parameter index of tangent lane k
+  int32_t replicates = 1;
+  uint64_t seed = 0;
+  DiscreteOptions discrete{DiscreteMode::exact, 0.1, 5.0};
+  Dtype dtype = Dtype::float32;
+  int32_t threads = 0;  // CPU only; 0 = all cores
+};
+
+// Output buffers owned by the caller, in the element type of the request's dtype:
+// values [replicates][steps + 1][outputs], tangents [replicates][steps + 1][outputs][K],
+// log_prob [replicates][1 + K] (score mode: log p(draws) and its tangents).
+struct SimulationBuffers {
+  void* values = nullptr;
+  void* tangents = nullptr;
+  void* log_prob = nullptr;
+};
+
+// Scalars handed to a replicate by value (so they can be a CUDA kernel argument).
+template <class T>
+struct ReplicateInputs {
+  T theta[kMaxParameters];
+  int32_t lane[kMaxParameters];  // tangent lane of parameter j, or -1
+  double settings[kMaxSettings];
+  int32_t agents;
+  int32_t steps;
+  int32_t outputs;
+  int32_t tangents;  // K requested (the scalar may carry more lanes, left zero)
+};
+
+template <class T>
+struct ReplicateOutputs {
+  T* values;
+  T* tangents;
+  T* log_prob;
+};
+
+template <class S>
+AG_HD AG_INLINE S parameter_scalar(RealOf<S> x, int32_t lane) {
+  S s(x);
+  if constexpr (ScalarTraits<S>::tangents > 0) {
+    if (lane >= 0) s.d[lane] = RealOf<S>(1);
+  }
+  return s;
+}
+
+// The whole trajectory of one replicate: init, then `steps` steps, observing after each.
+template <class Model, class S, class Team, int NumParams, int NumOutputs>
+AG_HD void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>& in, const ReplicateOutputs<RealOf<S>>& out) {
+  S theta[NumParams];
+  for (int j = 0; j < NumParams; ++j) theta[j] = parameter_scalar<S>(in.theta[j], in.lane[j]);
+
+  typename Model::template State<S> state;
+  S observed[NumOutputs];
+  const int row = NumOutputs;
+  auto record = [&](int t) {
+    Model::observe(state, observed);
+    if (!team.is_leader()) return;
+    for (int o = 0; o < NumOutputs; ++o) {
+      const std::size_t cell = static_cast<std::size_t>(t) * row + o;
+      out.values[cell] = value(observed[o]);
+      if (in.tangents > 0) store_tangents(observed[o], out.tangents + cell * in.tangents, in.tangents);
+    }
+  };
+
+  Model::init(team, theta, in.settings, state);
+  record(0);
+  for (int t = 1; t <= in.steps; ++t) {
+    Model::step(team, theta, in.settings, state, t);
+    record(t);
+  }
+  const S log_prob = team.total_log_prob();
+  if (out.log_prob != nullptr && team.is_leader()) {
+    out.log_prob[0] = value(log_prob);
+    store_tangents(log_prob, out.log_prob + 1, in.tangents);
+  }
+}
+
+}  // namespace ag
+
+namespace ag {
+
+// Element offsets of replicate r in the output buffers.
+struct OutputLayout {
+  int32_t steps;
+  int32_t outputs;
+  int32_t tangents;
+  AG_HD std::size_t values_per_replicate() const { return static_cast<std::size_t>(steps + 1) * outputs; }
+  AG_HD std::size_t tangents_per_replicate() const { return values_per_replicate() * tangents; }
+  AG_HD std::size_t log_prob_per_replicate() const { return static_cast<std::size_t>(1 + tangents); }
+};
+
+template <class T>
+AG_HD ReplicateOutputs<T> replicate_outputs(const SimulationBuffers& buffers, const OutputLayout& layout, std::size_t r) {
+  T* values = static_cast<T*>(buffers.values);
+  T* tangents = static_cast<T*>(buffers.tangents);
+  T* log_prob = static_cast<T*>(buffers.log_prob);
+  return ReplicateOutputs<T>{
+      values + r * layout.values_per_replicate(),
+      tangents == nullptr ? nullptr : tangents + r * layout.tangents_per_replicate(),
+      log_prob == nullptr ? nullptr : log_prob + r * layout.log_prob_per_replicate(),
+  };
+}
+
+template <class Model, class T>
+ReplicateInputs<T> make_replicate_inputs(const SimulationRequest& request) {
+  ReplicateInputs<T> in{};
+  for (int j = 0; j < kMaxParameters; ++j) {
+    in.theta[j] = j < static_cast<int>(request.theta.size()) ? static_cast<T>(request.theta[j]) : T(0);
+    in.lane[j] = -1;
+  }
+  for (std::size_t k = 0; k < request.tangent_params.size(); ++k) in.lane[request.tangent_params[k]] = static_cast<int32_t>(k);
+  for (int s = 0; s < kMaxSettings; ++s) in.settings[s] = s < static_cast<int>(request.settings.size()) ? request.settings[s] : 0.0;
+  in.agents = static_cast<int32_t>(request.settings[0]);
+  in.steps = static_cast<int32_t>(request.settings[1]);
+  in.outputs = static_cast<int32_t>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0]));
+  in.tangents = static_cast<int32_t>(request.tangent_params.size());
+  return in;
+}
+
+inline OutputLayout output_layout(const SimulationRequest& request, int outputs) {
+  return OutputLayout{static_cast<int32_t>(request.settings[1]), outputs, static_cast<int32_t>(request.tangent_params.size())};
+}
+
+}  // namespace ag

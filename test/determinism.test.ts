@@ -1,0 +1,42 @@
+import test from 'ava';
+
+import { models, simulate } from '../lib/index.js';
+
+const cases: Array<{ model: ReturnType<typeof models.volatility>; theta: Record<string, number>; mode: 'smoothed' | 'straight-through' }> = [
+  { model: models.randomWalk({ agents: 300, steps: 30 }), theta: { p: 0.4 }, mode: 'smoothed' },
+  { model: models.volatility({ agents: 300, steps: 30 }), theta: { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 }, mode: 'straight-through' },
+];
+
+for (const { model, theta, mode } of cases) {
+  test(`${model.name}: bitwise identical results for 1 and 2 threads`, async (t) => {
+    const options = { replicates: 13, seed: 42, tangents: true, discrete: { mode }, backend: 'cpu' as const };
+    const one = await simulate(model, theta, { ...options, threads: 1 });
+    const two = await simulate(model, theta, { ...options, threads: 2 });
+    const four = await simulate(model, theta, { ...options, threads: 4 });
+    t.deepEqual(Buffer.from(one.values.buffer), Buffer.from(two.values.buffer));
+    t.deepEqual(Buffer.from(one.tangents!.buffer), Buffer.from(two.tangents!.buffer));
+    t.deepEqual(Buffer.from(one.values.buffer), Buffer.from(four.values.buffer));
+  });
+
+  test(`${model.name}: a replicate's numbers depend on the seed and replicate index only`, async (t) => {
+    const base = { tangents: true, discrete: { mode }, backend: 'cpu' as const };
+    const few = await simulate(model, theta, { ...base, replicates: 3, seed: 7 });
+    const many = await simulate(model, theta, { ...base, replicates: 9, seed: 7 });
+    t.deepEqual(Array.from(few.values), Array.from(many.values.subarray(0, few.values.length)));
+    const other = await simulate(model, theta, { ...base, replicates: 3, seed: 8 });
+    t.notDeepEqual(Array.from(few.values), Array.from(other.values));
+  });
+}
+
+test('concurrent simulate calls give the same numbers as sequential ones', async (t) => {
+  const model = models.volatility({ agents: 200, steps: 20 });
+  const theta = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };
+  const seeds = [1, 2, 3, 4, 5, 6];
+  const sequential = [];
+  for (const seed of seeds) sequential.push(await simulate(model, theta, { replicates: 5, seed, tangents: true }));
+  const concurrent = await Promise.all(seeds.map((seed) => simulate(model, theta, { replicates: 5, seed, tangents: true })));
+  for (let i = 0; i < seeds.length; i++) {
+    t.deepEqual(Array.from(concurrent[i]!.values), Array.from(sequential[i]!.values));
+    t.deepEqual(Array.from(concurrent[i]!.tangents!), Array.from(sequential[i]!.tangents!));
+  }
+});

@@ -1,0 +1,83 @@
+import test from 'ava';
+
+import { native } from '../lib/native.js';
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const logit = (p: number) => Math.log(p / (1 - p));
+
+// With L = logit(1 - u) the relaxed draw is sigmoid((logit p + L) / tau) and its hard limit 1[u < p].
+function relaxed(p: number, u: number, tau: number): number {
+  return sigmoid((logit(p) + logit(1 - u)) / tau);
+}
+
+test('exact Bernoulli draws are 1[u < p] with zero tangent', (t) => {
+  const { bernoulli } = native().internals;
+  t.deepEqual(bernoulli(0.3, 0.2, 'exact', 0.1), [1, 0, 0, 0]);
+  t.deepEqual(bernoulli(0.3, 0.4, 'exact', 0.1), [0, 0, 0, 0]);
+  t.deepEqual(bernoulli(0, 1e-9, 'exact', 0.1).slice(0, 2), [0, 0]);
+  t.deepEqual(bernoulli(1, 1 - 1e-9, 'exact', 0.1).slice(0, 2), [1, 0]);
+});
+
+test('relaxed Bernoulli draws are the Concrete sample with its exact derivative', (t) => {
+  const { bernoulli } = native().internals;
+  for (const [p, u, tau] of [[0.3, 0.2, 0.5], [0.7, 0.9, 1], [0.05, 0.01, 0.1], [0.5, 0.5, 2]] as const) {
+    const [value, tangent] = bernoulli(p, u, 'relaxed', tau);
+    t.true(Math.abs(value - relaxed(p, u, tau)) < 1e-12);
+    const h = 1e-6;
+    const fd = (relaxed(p + h, u, tau) - relaxed(p - h, u, tau)) / (2 * h);
+    t.true(Math.abs(tangent - fd) < 1e-6 * Math.max(1, Math.abs(fd)), `p=${p} u=${u} tau=${tau}: ${tangent} vs ${fd}`);
+  }
+});
+
+test('straight-through draws keep the exact sample and take the relaxed tangent', (t) => {
+  const { bernoulli } = native().internals;
+  const [hard, tangent] = bernoulli(0.3, 0.2, 'straight-through', 0.5);
+  const [, relaxedTangent] = bernoulli(0.3, 0.2, 'relaxed', 0.5);
+  t.is(hard, 1);
+  t.is(tangent, relaxedTangent);
+  t.true(tangent > 0);
+});
+
+test('smoothed draws have tangent 1/(2p) on success and 1/(2(1-p)) on failure', (t) => {
+  const { bernoulli } = native().internals;
+  t.deepEqual(bernoulli(0.25, 0.1, 'smoothed', 0.1).slice(0, 2), [1, 2]);
+  t.deepEqual(bernoulli(0.25, 0.9, 'smoothed', 0.1).slice(0, 2), [0, 1 / 1.5]);
+  // Unbiased: p * 1/(2p) + (1 - p) * 1/(2(1 - p)) = 1 = d E[sample] / dp.
+});
+
+test('score mode accumulates log p(sample) and its derivative', (t) => {
+  const { bernoulli } = native().internals;
+  const [s1, d1, lp1, dlp1] = bernoulli(0.25, 0.1, 'score', 0.1);
+  t.deepEqual([s1, d1], [1, 0]);
+  t.true(Math.abs(lp1 - Math.log(0.25)) < 1e-15 && Math.abs(dlp1 - 4) < 1e-12);
+  const [s0, , lp0, dlp0] = bernoulli(0.25, 0.9, 'score', 0.1);
+  t.is(s0, 0);
+  t.true(Math.abs(lp0 - Math.log(0.75)) < 1e-15 && Math.abs(dlp0 + 1 / 0.75) < 1e-12);
+});
+
+test('Bernoulli draws at p = 0 and p = 1 are deterministic and finite in every mode', (t) => {
+  const { bernoulli } = native().internals;
+  for (const mode of ['exact', 'relaxed', 'straight-through', 'smoothed', 'score'] as const) {
+    for (const u of [1e-12, 0.5, 1 - 1e-12]) {
+      const zero = bernoulli(0, u, mode, 0.1);
+      const one = bernoulli(1, u, mode, 0.1);
+      t.is(zero[0], 0, `${mode} p=0 u=${u}`);
+      t.is(one[0], 1, `${mode} p=1 u=${u}`);
+      t.true([...zero, ...one].every(Number.isFinite), `${mode} u=${u}: ${zero} ${one}`);
+    }
+  }
+});
+
+test('thresholds: hard value, sigmoid surrogate, straight-through tangent', (t) => {
+  const { threshold } = native().internals;
+  const k = 5;
+  t.deepEqual(threshold(0.3, 0.1, 'exact', k), [1, 0]);
+  t.deepEqual(threshold(-0.3, 0.1, 'exact', k), [0, 0]);
+  const s = sigmoid(k * 0.2);
+  const [rv, rd] = threshold(0.3, 0.1, 'relaxed', k);
+  t.true(Math.abs(rv - s) < 1e-15 && Math.abs(rd - k * s * (1 - s)) < 1e-14);
+  const [sv, sd] = threshold(0.3, 0.1, 'straight-through', k);
+  t.is(sv, 1);
+  t.is(sd, rd);
+  t.deepEqual(threshold(0.3, 0.1, 'score', k), [1, 0]);
+});

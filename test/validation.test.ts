@@ -1,0 +1,66 @@
+import test from 'ava';
+
+import { models, simulate } from '../lib/index.js';
+import { native } from '../lib/native.js';
+
+const vol = models.volatility({ agents: 10, steps: 5 });
+const theta = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };
+
+type Case = [string, () => Promise<unknown> | unknown, typeof TypeError | typeof RangeError, RegExp];
+
+const cases: Case[] = [
+  ['negative parameter', () => simulate(vol, { ...theta, eta: -1 }), RangeError, /theta\.eta must be a finite number > 0/],
+  ['zero positive parameter', () => simulate(vol, { ...theta, sigmaEps: 0 }), RangeError, /theta\.sigmaEps/],
+  ['NaN parameter', () => simulate(vol, { ...theta, muLN: NaN }), RangeError, /theta\.muLN/],
+  ['infinite parameter', () => simulate(vol, { ...theta, muLN: Infinity }), RangeError, /theta\.muLN/],
+  ['string parameter', () => simulate(vol, { ...theta, muLN: '1' as unknown as number }), TypeError, /theta\.muLN must be a number/],
+  ['missing parameter', () => simulate(vol, { muLN: 1, sigmaLN: 0.5, sigmaEps: 1 } as never), TypeError, /theta\.eta is missing/],
+  ['unknown parameter', () => simulate(vol, { ...theta, beta: 1 }), TypeError, /theta\.beta is not a parameter/],
+  ['p above 1', () => simulate(models.randomWalk(), { p: 1.5 }), RangeError, /theta\.p must be a number in \[0, 1\]/],
+  ['fractional replicates', () => simulate(vol, theta, { replicates: 2.5 }), RangeError, /replicates must be an integer in \[1, 2147483647\]/],
+  ['zero replicates', () => simulate(vol, theta, { replicates: 0 }), RangeError, /replicates must be an integer/],
+  ['string replicates', () => simulate(vol, theta, { replicates: '4' as unknown as number }), TypeError, /replicates must be an integer/],
+  ['negative seed', () => simulate(vol, theta, { seed: -1 }), RangeError, /seed must be a non-negative integer/],
+  ['huge bigint seed', () => simulate(vol, theta, { seed: 2n ** 64n }), RangeError, /seed must be/],
+  ['unknown tangent', () => simulate(vol, theta, { tangents: ['beta'] }), RangeError, /tangents must be names of parameters of volatility/],
+  ['repeated tangent', () => simulate(vol, theta, { tangents: ['eta', 'eta'] }), RangeError, /tangents names 'eta' twice/],
+  ['tau zero', () => simulate(vol, theta, { discrete: { tau: 0 } }), RangeError, /discrete\.tau must be a finite number > 0/],
+  ['tau negative', () => simulate(vol, theta, { discrete: { tau: -1 } }), RangeError, /discrete\.tau/],
+  ['sharpness NaN', () => simulate(vol, theta, { discrete: { sharpness: NaN } }), RangeError, /discrete\.sharpness/],
+  ['unknown mode', () => simulate(vol, theta, { discrete: { mode: 'gumbel' as never } }), RangeError, /discrete\.mode must be one of/],
+  ['unknown dtype', () => simulate(vol, theta, { dtype: 'float16' as never }), RangeError, /dtype must be 'float32' or 'float64'/],
+  ['unknown backend', () => simulate(vol, theta, { backend: 'metal' as never }), RangeError, /backend must be 'auto', 'cpu' or 'cuda'/],
+  ['negative threads', () => simulate(vol, theta, { threads: -1 }), RangeError, /threads must be an integer in \[0, 1024\]/],
+  ['memory cap', () => simulate(vol, theta, { replicates: 1000, maxBytes: 1000 }), RangeError, /needs .* more than the cap .*maxBytes/],
+  ['default memory cap', () => simulate(models.volatility({ agents: 1e8, steps: 1e6 }), theta, { replicates: 2e9 }), RangeError, /more than the cap of .* MiB/],
+  ['not a model', () => simulate({} as never, theta), TypeError, /model must be a model/],
+  ['theta not an object', () => simulate(vol, 3 as never), TypeError, /theta must be an object/],
+  ['agents fractional', () => models.volatility({ agents: 10.5 }), RangeError, /agents must be an integer in \[1, 100000000\]/],
+  ['steps zero', () => models.randomWalk({ steps: 0 }), RangeError, /steps must be an integer in \[1, 1000000\]/],
+  ['reset probability above 1', () => models.volatility({ resetProbability: 2 }), RangeError, /resetProbability must be a number in \[0, 1\]/],
+  ['unknown model option', () => models.volatility({ traders: 5 } as never), TypeError, /'traders' is not an option of models\.volatility/],
+  ['native: unknown model', () => native().simulate({ model: 'nope', theta: [], replicates: 1 }), RangeError, /model must be one of 'randomWalk', 'volatility'/],
+  ['native: wrong theta length', () => native().simulate({ model: 'volatility', theta: [1], replicates: 1 }), RangeError, /theta must hold 4 numbers/],
+  ['native: tangent index out of range', () => native().simulate({ model: 'volatility', theta: [1, 1, 1, 1], tangents: [4], replicates: 1 }), RangeError, /tangents\[0\] must be an integer in \[0, 3\]/],
+  ['native: too many tangents', () => native().simulate({ model: 'volatility', theta: [1, 1, 1, 1], tangents: new Array(17).fill(0), replicates: 1 }), RangeError, /at most 16/],
+  ['native: request not an object', () => native().simulate(undefined as never), TypeError, /request must be an object/],
+  ['native: bad cancel flag', () => native().simulate({ model: 'randomWalk', theta: [0.5], replicates: 1, cancel: new Float32Array(1) as never }), TypeError, /cancel must be an Int32Array/],
+];
+
+for (const [name, run, type, message] of cases) {
+  test(`bad input is rejected with ${type.name}: ${name}`, async (t) => {
+    const error = await t.throwsAsync(async () => run());
+    t.true(error instanceof type, `${error?.constructor.name}: ${error?.message}`);
+    t.regex(error!.message, message);
+  });
+}
+
+test('an AbortSignal stops a running simulation with an AbortError', async (t) => {
+  const controller = new AbortController();
+  const running = simulate(models.volatility({ agents: 1000, steps: 1000 }), theta, { replicates: 2000, signal: controller.signal, threads: 1 });
+  setTimeout(() => controller.abort(), 50);
+  const error = await t.throwsAsync(running);
+  t.is(error?.name, 'AbortError');
+  const aborted = AbortSignal.abort();
+  t.is((await t.throwsAsync(simulate(vol, theta, { signal: aborted })))?.name, 'AbortError');
+});

@@ -1,0 +1,74 @@
+import test from 'ava';
+
+import { models, simulate } from '../lib/index.js';
+import { mean, stderr, strided } from './helpers.js';
+
+const truth = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };
+const names = Object.keys(truth) as Array<keyof typeof truth>;
+
+test('volatility (relaxed, float64): forward-mode tangents equal central differences with common random numbers', async (t) => {
+  const model = models.volatility({ agents: 200, steps: 40 });
+  const options = { replicates: 4, seed: 9, dtype: 'float64' as const, discrete: { mode: 'relaxed' as const, tau: 0.1 } };
+  const sim = await simulate(model, truth, { ...options, tangents: true });
+  const K = sim.shape.tangents;
+  t.is(K, 4);
+  for (const [lane, name] of names.entries()) {
+    const h = 1e-6 * truth[name];
+    const plus = await simulate(model, { ...truth, [name]: truth[name] + h }, options);
+    const minus = await simulate(model, { ...truth, [name]: truth[name] - h }, options);
+    const forward = strided(sim.tangents!, sim.values.length, K, lane);
+    const central = Array.from(plus.values, (v, i) => (v - minus.values[i]!) / (2 * h));
+    const scale = Math.max(...central.map(Math.abs));
+    t.true(scale > 1e-3, `${name}: the outputs depend on it`);
+    let worst = 0;
+    for (let i = 0; i < central.length; i++) {
+      worst = Math.max(worst, Math.abs(forward[i]! - central[i]!) / Math.max(Math.abs(central[i]!), 1e-3 * scale));
+    }
+    t.true(worst < 1e-3, `${name}: worst relative error ${worst}`);
+  }
+});
+
+// Standard normal CDF (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
+function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const k = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - k * (0.254829592 + k * (-0.284496736 + k * (1.421413741 + k * (-1.453152027 + k * 1.061405429)))) * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+// At t = 1 every trader whose LogNormal(muLN, sigmaLN) threshold lies below |eps| trades in the
+// direction of eps, so E|r(1)| = E_eps[F(|eps|)] / eta with eps ~ N(0, sigmaEps^2).
+function expectedFirstAbsReturn(): number {
+  const points = 20000;
+  const top = 10 * truth.sigmaEps;
+  let integral = 0;
+  for (let i = 0; i < points; i++) {
+    const e = ((i + 0.5) / points) * top;
+    const density = (2 / (truth.sigmaEps * Math.sqrt(2 * Math.PI))) * Math.exp(-0.5 * (e / truth.sigmaEps) ** 2);
+    integral += density * normalCdf((Math.log(e) - truth.muLN) / truth.sigmaLN) * (top / points);
+  }
+  return integral / truth.eta;
+}
+
+test('volatility: the first return matches its closed form, r(0) = 0, and |r| <= 1/eta', async (t) => {
+  const replicates = 2000;
+  const model = models.volatility({ agents: 1000, steps: 3 });
+  const sim = await simulate(model, truth, { replicates, seed: 1, discrete: { mode: 'exact' } });
+  const first = strided(sim.values, replicates, 4, 1);
+  const absFirst = first.map(Math.abs);
+  const expected = expectedFirstAbsReturn();
+  t.true(Math.abs(mean(absFirst) - expected) < 4 * stderr(absFirst), `E|r(1)| ${mean(absFirst)} vs ${expected} ± ${stderr(absFirst)}`);
+  t.true(Math.abs(mean(first)) < 4 * stderr(first), `E r(1) = ${mean(first)}`);
+  t.true(strided(sim.values, replicates, 4, 0).every((r) => r === 0));
+  t.true(Array.from(sim.values).every((r) => Math.abs(r) <= 1 / truth.eta + 1e-6));
+  // Exact mode: every return is a whole number of orders / (N eta).
+  t.true(Array.from(sim.values).every((r) => Math.abs(r * 700 - Math.round(r * 700)) < 1e-2));
+});
+
+test('volatility: the reference setting runs with 4 tangents in float32 and gives finite numbers', async (t) => {
+  const sim = await simulate(models.volatility(), truth, { replicates: 4, seed: 2, tangents: true });
+  t.true(sim.values instanceof Float32Array);
+  t.is(sim.tangents!.length, 4 * 101 * 4);
+  t.true(Array.from(sim.tangents!).every(Number.isFinite));
+  t.true(Array.from(sim.tangents!).some((x) => x !== 0));
+});
