@@ -30,9 +30,13 @@ template <class T>
 AG_HD AG_INLINE void store_tangents(T, T* out, int lanes) {
   for (int k = 0; k < lanes; ++k) out[k] = T(0);
 }
+// The loop over the compile-time K keeps x.d in registers on GPU (a runtime index would not).
 template <class T, int K>
 AG_HD AG_INLINE void store_tangents(const Dual<T, K>& x, T* out, int lanes) {
-  for (int k = 0; k < lanes; ++k) out[k] = k < K ? x.d[k] : T(0);
+  for (int k = 0; k < K; ++k) {
+    if (k < lanes) out[k] = x.d[k];
+  }
+  for (int k = K; k < lanes; ++k) out[k] = T(0);
 }
 
 }  // namespace ag

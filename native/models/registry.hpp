@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "../core/config.hpp"
+#include "bernoulli_sum.hpp"
+#include "gaussian_shift.hpp"
 #include "random_walk.hpp"
 #include "volatility.hpp"
 
@@ -13,7 +15,7 @@ namespace ag {
 template <class... Models>
 struct ModelList {};
 
-using RegisteredModels = ModelList<RandomWalk, Volatility>;
+using RegisteredModels = ModelList<RandomWalk, Volatility, BernoulliSum, GaussianShift>;
 
 template <class Model>
 struct ModelTag {

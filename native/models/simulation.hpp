@@ -61,7 +61,7 @@ template <class S>
 AG_HD AG_INLINE S parameter_scalar(RealOf<S> x, int32_t lane) {
   S s(x);
   if constexpr (ScalarTraits<S>::tangents > 0) {
-    if (lane >= 0) s.d[lane] = RealOf<S>(1);
+    for (int k = 0; k < ScalarTraits<S>::tangents; ++k) s.d[k] = k == lane ? RealOf<S>(1) : RealOf<S>(0);
   }
   return s;
 }

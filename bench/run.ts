@@ -1,0 +1,75 @@
+// npm run bench [-- throughput|estimators ...] [--quick] [--backend cpu|cuda|auto]: prints markdown
+// tables and writes a JSON record to bench/results/. Without suite names every suite runs.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { backendInfo } from '../lib/index.js';
+import { estimatorMarkdown, estimatorRows } from './estimators.js';
+import { throughputRows, type ThroughputRow } from './throughput.js';
+
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function formatRate(x: number): string {
+  return x.toExponential(2);
+}
+
+function markdown(rows: ThroughputRow[]): string {
+  const lines = [
+    '| model | K | mode | replicates | agents | steps | agent-steps/s | ns/agent-step | backend |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.model} | ${r.tangents} | ${r.mode} | ${r.replicates} | ${r.agents} | ${r.steps} | ${formatRate(r.agentStepsPerSecond)} | ${r.nsPerAgentStep.toFixed(2)} | ${r.backend} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { quick: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' } },
+  });
+  const suites = new Set(positionals.length > 0 ? positionals : ['throughput', 'estimators']);
+  for (const suite of suites) {
+    if (!['throughput', 'estimators'].includes(suite)) throw new Error(`unknown suite '${suite}'; suites: throughput, estimators`);
+  }
+  const backend = values.backend as 'cpu' | 'cuda' | 'auto';
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    backends: backendInfo(),
+  };
+  console.log(`agentgrad ${commit()} on ${machine.cpu} (${machine.cores} cores)\n`);
+  const record: Record<string, unknown> = { date: new Date().toISOString(), commit: commit(), machine };
+  if (suites.has('throughput')) {
+    const rows = await throughputRows({ quick: values.quick, backend });
+    console.log('## Throughput\n\n' + markdown(rows) + '\n');
+    record['throughput'] = rows;
+  }
+  if (suites.has('estimators')) {
+    const rows = await estimatorRows({ quick: values.quick });
+    console.log('## Gradient estimators\n\n' + estimatorMarkdown(rows) + '\n');
+    record['estimators'] = rows;
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(resultsDir, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  console.log(`\nrecord: ${file}`);
+}
+
+await main();

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { benchCommand, benchUsage } from './bench-command.js';
+import { infoText } from './info.js';
+import { simulateCommand, simulateUsage } from './simulate-command.js';
+import { UsageError } from './args.js';
+
+const usage = `usage: agentgrad <command> [options]
+
+commands:
+  info       backends compiled in, CUDA device, models and their parameters
+  simulate   run replicates of a model and write values (and tangents) to CSV or JSON
+  bench      agent-step throughput of every model on this machine
+
+${simulateUsage}
+
+${benchUsage}`;
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'info':
+      console.log(infoText());
+      return 0;
+    case 'simulate':
+      console.log(await simulateCommand(rest));
+      return 0;
+    case 'bench':
+      console.log(await benchCommand(rest));
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(usage);
+      return command === undefined ? 1 : 0;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const e = error as Error & { code?: string };
+    const isUsage = error instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
+    console.error(`agentgrad: ${e.message}`);
+    if (isUsage) console.error(`run 'agentgrad help' for usage`);
+    process.exitCode = isUsage || error instanceof TypeError || error instanceof RangeError ? 2 : 1;
+  },
+);

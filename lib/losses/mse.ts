@@ -1,0 +1,38 @@
+import { checkOutputs, firstComparedTime, toObserved, type ObservedInput } from '../observed.js';
+import type { Loss, LossEvaluation, SeriesShape } from './loss.js';
+
+function meanSquaredError(name: string, observedInput: ObservedInput) {
+  const observed = toObserved(observedInput);
+  return (simulated: Float64Array, shape: SeriesShape): LossEvaluation => {
+    checkOutputs(observed, shape.outputs, name);
+    const first = firstComparedTime(observed, shape.times, name);
+    const count = observed.rows * observed.outputs;
+    const gradient = new Float64Array(simulated.length);
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const j = first * shape.outputs + i;
+      const residual = simulated[j]! - observed.data[i]!;
+      sum += residual * residual;
+      gradient[j] = (2 * residual) / count;
+    }
+    return { value: sum / count, gradient };
+  };
+}
+
+/** Mean squared error over every compared time point and output. */
+export function mse(observed: ObservedInput): Loss {
+  return { name: 'mse', evaluate: meanSquaredError('mse', observed) };
+}
+
+/** log(MSE): scale-free, so its gradient is that of the MSE divided by the MSE. */
+export function logMse(observed: ObservedInput): Loss {
+  const inner = meanSquaredError('logMse', observed);
+  return {
+    name: 'logMse',
+    evaluate(simulated, shape) {
+      const { value, gradient } = inner(simulated, shape);
+      for (let i = 0; i < gradient.length; i++) gradient[i] = gradient[i]! / value;
+      return { value: Math.log(value), gradient };
+    },
+  };
+}
