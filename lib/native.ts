@@ -35,6 +35,7 @@ export interface NativeModelInfo {
 export interface NativeSimulateRequest {
   model: string;
   theta: number[];                      // natural units, in the model's parameter order
+  thetaTable?: Float64Array;            // optional [replicates][parameters]: one point per replicate
   settings?: Record<string, number>;    // by name; missing settings take their defaults
   tangents?: number[];                  // parameter indices, one tangent lane each
   replicates: number;

@@ -21,7 +21,7 @@ export interface DiscreteOptions {
 }
 
 export interface SimulateOptions {
-  /** Independent replicates (default 1). */
+  /** Independent replicates (default 1); per point when theta is an array of points. */
   replicates?: number;
   /** Seed of the counter-based RNG: the same seed gives the same numbers on any thread count (default 0). */
   seed?: number | bigint;
@@ -131,9 +131,42 @@ export function nativeRequest(model: Model, theta: unknown, options: SimulateOpt
   };
 }
 
-/** Runs `replicates` independent trajectories of `model` at `theta` (natural units). */
-export async function simulate(model: Model, theta: Record<string, number>, options: SimulateOptions = {}): Promise<Simulation> {
-  const request = nativeRequest(model, theta, options);
+/** Parameter points as one row per replicate: point i repeated `each` times. */
+function thetaTable(model: Model, points: readonly unknown[], each: number): Float64Array {
+  const P = model.parameters.length;
+  const table = new Float64Array(points.length * each * P);
+  points.forEach((point, i) => {
+    let vector: number[];
+    try {
+      vector = thetaVector(model, point);
+    } catch (error) {
+      (error as Error).message = (error as Error).message.replace(/^theta/, `theta[${i}]`);
+      throw error;
+    }
+    for (let j = 0; j < each; j++) table.set(vector, (i * each + j) * P);
+  });
+  return table;
+}
+
+/**
+ * Runs `replicates` independent trajectories of `model` at `theta` (natural units). With an
+ * array of points, runs `replicates` at each, in one native call: replicate i × replicates + j is
+ * the j-th at point i.
+ */
+export async function simulate(
+  model: Model,
+  theta: Record<string, number> | readonly Record<string, number>[],
+  options: SimulateOptions = {},
+): Promise<Simulation> {
+  const points = Array.isArray(theta) ? (theta as readonly Record<string, number>[]) : undefined;
+  if (points?.length === 0) throw new RangeError('theta must hold at least one parameter point');
+  const request = nativeRequest(model, points ? points[0] : theta, options);
+  if (points) {
+    const each = request.replicates;
+    if (!Number.isInteger(each) || each < 1) throw outOfRange('replicates', 'an integer >= 1', each);
+    request.thetaTable = thetaTable(model, points, each);
+    request.replicates = points.length * each;
+  }
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', signal);
   if (signal?.aborted) throw abortError();

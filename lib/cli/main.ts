@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { benchCommand, benchUsage } from './bench-command.js';
+import { fitCommand, fitUsage } from './fit-command.js';
 import { infoText } from './info.js';
 import { simulateCommand, simulateUsage } from './simulate-command.js';
 import { UsageError } from './args.js';
@@ -7,9 +8,12 @@ import { UsageError } from './args.js';
 const usage = `usage: agentgrad <command> [options]
 
 commands:
+  fit        calibrate a model to data: posterior.json, history.csv and report.html
   info       backends compiled in, CUDA device, models and their parameters
   simulate   run replicates of a model and write values (and tangents) to CSV or JSON
   bench      agent-step throughput of every model on this machine
+
+${fitUsage}
 
 ${simulateUsage}
 
@@ -18,6 +22,9 @@ ${benchUsage}`;
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'fit':
+      console.log(await fitCommand(rest));
+      return 0;
     case 'info':
       console.log(infoText());
       return 0;

@@ -56,6 +56,31 @@ std::vector<double> parse_theta(const Napi::Value& value) {
   return theta;
 }
 
+// One parameter point per replicate, row-major [replicates][parameters].
+template <class Model>
+std::vector<double> parse_theta_table(const Napi::Value& value, int32_t replicates) {
+  if (value.IsUndefined()) return {};
+  constexpr int count = parameter_count<Model>();
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw_type_error("thetaTable must be a Float64Array of replicates x parameters");
+  }
+  const Napi::Float64Array table = value.As<Napi::Float64Array>();
+  const std::size_t expected = static_cast<std::size_t>(replicates) * count;
+  if (table.ElementLength() != expected) {
+    throw_range_error("thetaTable must hold replicates x " + std::to_string(count) + " = " + std::to_string(expected) +
+                      " numbers, got " + std::to_string(table.ElementLength()));
+  }
+  std::vector<double> rows(table.Data(), table.Data() + expected);
+  for (std::size_t i = 0; i < expected; ++i) {
+    const ParameterSpec& spec = Model::kParameters[i % count];
+    if (!satisfies(spec.constraint, rows[i])) {
+      throw_range_error("thetaTable[" + std::to_string(i / count) + "]." + spec.name + " must be " +
+                        constraint_range(spec.constraint) + ", got " + format_number(rows[i]));
+    }
+  }
+  return rows;
+}
+
 template <class Model>
 std::vector<double> parse_settings(const Napi::Value& value) {
   constexpr int count = setting_count<Model>();
@@ -170,15 +195,16 @@ ParsedRequest parse_request(const Napi::Object& request) {
   ParsedRequest parsed;
   SimulationRequest& sim = parsed.simulation;
   sim.model = string_value(request.Get("model"), "model");
+  sim.replicates = static_cast<int32_t>(integer_in(request.Get("replicates"), "replicates", 1, kMaxReplicates));
   const bool known = visit_model(sim.model.c_str(), [&](auto tag) {
     using Model = typename decltype(tag)::type;
     sim.theta = parse_theta<Model>(request.Get("theta"));
+    sim.theta_table = parse_theta_table<Model>(request.Get("thetaTable"), sim.replicates);
     sim.settings = parse_settings<Model>(request.Get("settings"));
     sim.tangent_params = parse_tangents<Model>(request.Get("tangents"));
   });
   if (!known) throw_range_error("model must be one of " + model_names() + ", got '" + sim.model + "'");
 
-  sim.replicates = static_cast<int32_t>(integer_in(request.Get("replicates"), "replicates", 1, kMaxReplicates));
   const Napi::Value seed = request.Get("seed");
   sim.seed = seed.IsUndefined() ? 0 : seed_value(seed, "seed");
   sim.discrete = parse_discrete(request.Get("discrete"));

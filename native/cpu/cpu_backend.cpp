@@ -29,13 +29,16 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
   const int lanes = lanes_for(request);
   const std::size_t workspace_reals = agent_fields_reals<S>(Model::kAgentFields, inputs.agents);
   std::vector<std::vector<T>> workspaces(lanes, std::vector<T>(workspace_reals));
+  const std::vector<T> table = theta_table_as<T>(request);
+  constexpr int kParams = parameter_count<Model>();
 
   ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
     if (is_cancelled(cancel)) throw Cancelled();
     CpuTeam<S> team(DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete, inputs.agents,
                     workspaces[lane].data());
-    run_replicate<Model, S, CpuTeam<S>, parameter_count<Model>(), output_count<Model>()>(
-        team, inputs, replicate_outputs<T>(buffers, layout, r));
+    const T* point = table.empty() ? inputs.theta : table.data() + static_cast<std::size_t>(r) * kParams;
+    run_replicate<Model, S, CpuTeam<S>, kParams, output_count<Model>()>(team, inputs, point,
+                                                                        replicate_outputs<T>(buffers, layout, r));
   });
 }
 

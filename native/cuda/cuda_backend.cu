@@ -19,7 +19,8 @@ constexpr int kBlockThreads = 256;
 
 template <class Model, class S>
 __global__ void __launch_bounds__(kBlockThreads)
-    simulate_replicates_kernel(ReplicateInputs<RealOf<S>> inputs, DrawKey base_key, DiscreteOptions discrete,
+    simulate_replicates_kernel(ReplicateInputs<RealOf<S>> inputs, const RealOf<S>* theta_table, DrawKey base_key,
+                               DiscreteOptions discrete,
                                RealOf<S>* workspace, std::size_t workspace_per_replicate, SimulationBuffers outputs,
                                OutputLayout layout) {
   using Team = CudaTeam<S, kBlockThreads>;
@@ -27,8 +28,10 @@ __global__ void __launch_bounds__(kBlockThreads)
   const uint32_t replicate = blockIdx.x;
   Team team(DrawKey{base_key.seed, replicate}, discrete, inputs.agents, workspace + replicate * workspace_per_replicate,
             shared);
-  run_replicate<Model, S, Team, parameter_count<Model>(), output_count<Model>()>(
-      team, inputs, replicate_outputs<RealOf<S>>(outputs, layout, replicate));
+  constexpr int kParams = parameter_count<Model>();
+  const RealOf<S>* point = theta_table == nullptr ? inputs.theta : theta_table + replicate * kParams;
+  run_replicate<Model, S, Team, kParams, output_count<Model>()>(team, inputs, point,
+                                                                 replicate_outputs<RealOf<S>>(outputs, layout, replicate));
 }
 
 struct OutputSizes {
@@ -53,7 +56,8 @@ std::size_t model_device_bytes(const SimulationRequest& request) {
   const OutputSizes sizes = output_sizes(request, layout);
   const std::size_t workspace = agent_fields_reals<S>(
       Model::kAgentFields, static_cast<int>(request.settings[kAgentsSetting]));
-  return (workspace * request.replicates + sizes.values + sizes.tangents + sizes.log_prob) * sizeof(T);
+  return (workspace * request.replicates + request.theta_table.size() + sizes.values + sizes.tangents + sizes.log_prob) *
+         sizeof(T);
 }
 
 template <class Model, class S>
@@ -69,10 +73,13 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& h
   DeviceBuffer<T> values(sizes.values);
   DeviceBuffer<T> tangents(sizes.tangents);
   DeviceBuffer<T> log_prob(sizes.log_prob);
+  const std::vector<T> host_table = theta_table_as<T>(request);
+  DeviceBuffer<T> theta_table(host_table.size());
+  theta_table.copy_from_host(host_table.data());
   const SimulationBuffers device_buffers{values.get(), tangents.get(), log_prob.get()};
 
   simulate_replicates_kernel<Model, S><<<request.replicates, kBlockThreads>>>(
-      inputs, DrawKey{request.seed, 0}, request.discrete, workspace.get(), workspace_per_replicate, device_buffers,
+      inputs, theta_table.get(), DrawKey{request.seed, 0}, request.discrete, workspace.get(), workspace_per_replicate, device_buffers,
       layout);
   check(cudaGetLastError(), "kernel launch");
   check(cudaDeviceSynchronize(), "kernel execution");

@@ -36,6 +36,10 @@ class DeviceBuffer {
   T* get() const { return data_; }
   std::size_t size() const { return count_; }
 
+  void copy_from_host(const T* host) {
+    if (count_ > 0) check(cudaMemcpy(data_, host, count_ * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy to device");
+  }
+
   void copy_to_host(void* host) const {
     if (count_ > 0) check(cudaMemcpy(host, data_, count_ * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy to host");
   }

@@ -6,6 +6,7 @@
 
 #include "../core/config.hpp"
 #include "bernoulli_sum.hpp"
+#include "gaussian_location.hpp"
 #include "gaussian_shift.hpp"
 #include "random_walk.hpp"
 #include "volatility.hpp"
@@ -15,7 +16,7 @@ namespace ag {
 template <class... Models>
 struct ModelList {};
 
-using RegisteredModels = ModelList<RandomWalk, Volatility, BernoulliSum, GaussianShift>;
+using RegisteredModels = ModelList<RandomWalk, Volatility, BernoulliSum, GaussianShift, GaussianLocation>;
 
 template <class Model>
 struct ModelTag {

@@ -20,6 +20,7 @@ enum class Dtype : int32_t { float32 = 0, float64 = 1 };
 struct SimulationRequest {
   std::string model;
   std::vector<double> theta;           // natural units, in the model's parameter order
+  std::vector<double> theta_table;     // optional [replicates][parameters]: a point per replicate
   std::vector<double> settings;        // complete, in the model's setting order
   std::vector<int32_t> tangent_params; // parameter index of tangent lane k
   int32_t replicates = 1;
@@ -66,11 +67,13 @@ AG_HD AG_INLINE S parameter_scalar(RealOf<S> x, int32_t lane) {
   return s;
 }
 
-// The whole trajectory of one replicate: init, then `steps` steps, observing after each.
+// The whole trajectory of one replicate at parameter point `point`: init, then `steps` steps,
+// observing after each.
 template <class Model, class S, class Team, int NumParams, int NumOutputs>
-AG_HD void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>& in, const ReplicateOutputs<RealOf<S>>& out) {
+AG_HD void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>& in, const RealOf<S>* point,
+                         const ReplicateOutputs<RealOf<S>>& out) {
   S theta[NumParams];
-  for (int j = 0; j < NumParams; ++j) theta[j] = parameter_scalar<S>(in.theta[j], in.lane[j]);
+  for (int j = 0; j < NumParams; ++j) theta[j] = parameter_scalar<S>(point[j], in.lane[j]);
 
   typename Model::template State<S> state;
   S observed[NumOutputs];
@@ -138,6 +141,12 @@ ReplicateInputs<T> make_replicate_inputs(const SimulationRequest& request) {
   in.outputs = static_cast<int32_t>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0]));
   in.tangents = static_cast<int32_t>(request.tangent_params.size());
   return in;
+}
+
+// The parameter table of a request in the element type T, or empty when every replicate uses theta.
+template <class T>
+std::vector<T> theta_table_as(const SimulationRequest& request) {
+  return std::vector<T>(request.theta_table.begin(), request.theta_table.end());
 }
 
 inline OutputLayout output_layout(const SimulationRequest& request, int outputs) {

@@ -1,0 +1,252 @@
+// fit(): generalised variational inference. Minimises E_q[loss] + w · KL(q ‖ prior) over a Gaussian
+// family in the unconstrained space with Adam(W), and returns the posterior in natural units.
+import { performance } from 'node:perf_hooks';
+
+import { invalidType, isPlainObject, outOfRange } from '../errors.js';
+import { energyDistance, logMse, mmd, mse, type Loss } from '../losses/index.js';
+import { isModel, type Model } from '../models/model.js';
+import type { ObservedInput } from '../observed.js';
+import type { SimulateOptions } from '../simulate.js';
+import { readCheckpoint, writeCheckpoint, CHECKPOINT_VERSION, type EpochRecord, type FitState } from './checkpoint.js';
+import { family as makeFamily, familyNames, initialPhi, type FamilyName } from './family.js';
+import { estimateObjective, type LossGradientEstimator, type ObjectiveSetup } from './objective.js';
+import { initialOptimizerState, optimizerNames, optimizerStep, type OptimizerName, type OptimizerOptions } from './optimizer.js';
+import { freeParameters } from './parameters.js';
+import { Posterior } from './posterior.js';
+import type { Prior } from './priors.js';
+import { deriveSeed, Purpose, standardNormals, standardUniforms } from './random.js';
+
+export type LossName = 'mse' | 'logMse' | 'mmd' | 'energyDistance';
+const lossNames: readonly LossName[] = ['mse', 'logMse', 'mmd', 'energyDistance'];
+
+export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend' | 'dtype' | 'threads' | 'maxBytes'> {
+  /** One prior for every free parameter, or priors by name (default: standard normal in the unconstrained space; uniform(0, 1) for unit parameters). */
+  prior?: Prior | Record<string, Prior>;
+  /** Parameters to calibrate (default all); the others stay at `fixed` or the model's reference values. */
+  parameters?: readonly string[];
+  fixed?: Record<string, number>;
+  family?: FamilyName;
+  /** A loss name (built on the observed data) or a Loss object (default 'mmd'). */
+  loss?: LossName | Loss;
+  /** w in E_q[loss] + w · KL (default 1). */
+  weight?: number;
+  /** Variational samples θ ~ q per epoch (default 10). */
+  samplesPerEpoch?: number;
+  /** Simulator replicates per sample (default 1). */
+  replicatesPerSample?: number;
+  epochs?: number;
+  lr?: number;
+  optimizer?: OptimizerName;
+  weightDecay?: number;
+  /** Clip the gradient to this global norm (default: no clipping). */
+  clipNorm?: number;
+  /** Stop after this many epochs without a new best total loss (default: never). */
+  patience?: number;
+  /** 'pathwise' (simulator tangents, default) or 'score' (score function of q, no tangents). */
+  gradientEstimator?: LossGradientEstimator;
+  /** Initial posterior scale in the unconstrained space (default 0.1). */
+  initialScale?: number;
+  /** Initial mean in natural units (default: the prior median). */
+  initialMean?: Record<string, number>;
+  seed?: number;
+  signal?: AbortSignal;
+  onEpoch?: (record: EpochRecord, posterior: Posterior) => void | Promise<void>;
+  /** Write the state to `path` every `every` epochs (default 10) and at the end. */
+  checkpoint?: { path: string; every?: number };
+  /** Continue from a checkpoint written by a fit with the same settings. */
+  resume?: string;
+}
+
+export interface FitResult {
+  posterior: Posterior;
+  history: EpochRecord[];
+  /** The state with the lowest total loss seen. */
+  best: { epoch: number; loss: number; posterior: Posterior } | null;
+  /** True when the signal stopped the fit early; the result holds the state so far. */
+  aborted: boolean;
+  /** True when `patience` stopped the fit early. */
+  stoppedEarly: boolean;
+  epochs: number;
+}
+
+function positive(name: string, value: unknown, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const allowed = integer ? 'an integer >= 1' : 'a finite number > 0';
+  if (typeof value !== 'number') throw invalidType(name, allowed, value);
+  if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) throw outOfRange(name, allowed, value);
+  return value;
+}
+
+function resolveLoss(loss: FitOptions['loss'], observed: ObservedInput): Loss {
+  if (loss === undefined || typeof loss === 'string') {
+    const name = loss ?? 'mmd';
+    if (!lossNames.includes(name)) throw outOfRange('loss', `one of ${lossNames.map((n) => `'${n}'`).join(', ')} or a Loss object`, name);
+    return { mse, logMse, mmd, energyDistance }[name](observed);
+  }
+  if (!isPlainObject(loss) || typeof loss.evaluate !== 'function') throw invalidType('loss', "a loss name or a Loss object", loss);
+  return loss;
+}
+
+function freeNames(model: Model, parameters: FitOptions['parameters']): string[] {
+  const all = model.parameters.map((p) => p.name);
+  if (parameters === undefined) return all;
+  if (!Array.isArray(parameters) || parameters.length === 0) throw invalidType('parameters', 'a non-empty array of parameter names', parameters);
+  for (const name of parameters) if (!all.includes(name)) throw outOfRange('parameters', `names of parameters of ${model.name} (${all.join(', ')})`, name);
+  return [...parameters];
+}
+
+function initialState(setup: ObjectiveSetup, options: FitOptions): FitState {
+  const scale = positive('initialScale', options.initialScale, 0.1);
+  const mean = setup.params.map((p) => {
+    const given = options.initialMean?.[p.name];
+    if (given !== undefined) return p.bijector.inverse(given);
+    return p.gaussian ? p.gaussian.mean : p.bijector.inverse(medianOf(p.prior));
+  });
+  if (!mean.every(Number.isFinite)) throw new RangeError('initialMean must lie strictly inside each parameter\'s constraint');
+  const phi = initialPhi(setup.family, mean, mean.map(() => scale));
+  return { epoch: 0, phi: Array.from(phi), optimizer: initialOptimizerState(phi.length), history: [], best: null, epochsWithoutImprovement: 0 };
+}
+
+// Prior median from sorted draws of a fixed stream (not every prior has closed-form quantiles).
+function medianOf(prior: Prior): number {
+  const normals = standardNormals(deriveSeed(0, Purpose.prior, 0), 20_000);
+  const uniforms = standardUniforms(deriveSeed(0, Purpose.prior, 1), 20_000);
+  let i = 0;
+  let j = 0;
+  const normal = () => normals[i++ % normals.length]!;
+  const uniform = () => uniforms[j++ % uniforms.length]!;
+  const draws = Array.from({ length: 2001 }, () => prior.sample(normal, uniform)).sort((a, b) => a - b);
+  return draws[1000]!;
+}
+
+function identityOf(model: Model, setup: ObjectiveSetup, options: FitOptions): Record<string, unknown> {
+  return {
+    model: model.name,
+    settings: model.settings,
+    parameters: setup.params.map((p) => [p.name, p.prior.kind, p.prior.params]),
+    fixed: setup.fixed,
+    family: setup.family.name,
+    loss: setup.loss.name,
+    weight: setup.weight,
+    samples: setup.samples,
+    replicatesPerSample: setup.replicatesPerSample,
+    estimator: setup.estimator,
+    seed: setup.seed,
+    lr: options.lr ?? 1e-2,
+    optimizer: options.optimizer ?? 'adam',
+  };
+}
+
+/** Calibrates `model` to `observed` and returns a Gaussian variational posterior over its parameters. */
+export async function fit(model: Model, observed: ObservedInput, options: FitOptions = {}): Promise<FitResult> {
+  if (!isModel(model)) throw invalidType('model', 'a model from agentgrad models.*()', model);
+  if (!isPlainObject(options as unknown)) throw invalidType('options', 'an object', options);
+  const names = freeNames(model, options.parameters);
+  const fixed = { ...model.reference, ...(options.fixed ?? {}) };
+  for (const name of names) delete fixed[name];
+  const familyName = options.family ?? 'diagonal-gaussian';
+  if (!familyNames.includes(familyName)) throw outOfRange('family', `one of ${familyNames.map((n) => `'${n}'`).join(', ')}`, familyName);
+  const optimizerName = options.optimizer ?? 'adam';
+  if (!optimizerNames.includes(optimizerName)) throw outOfRange('optimizer', "'adam' or 'adamw'", optimizerName);
+  const estimator = options.gradientEstimator ?? 'pathwise';
+  if (estimator !== 'pathwise' && estimator !== 'score') throw outOfRange('gradientEstimator', "'pathwise' or 'score'", estimator);
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw outOfRange('seed', 'an integer in [0, 2^53 - 1]', seed);
+
+  const setup: ObjectiveSetup = {
+    model,
+    family: makeFamily(familyName, names.length),
+    params: freeParameters(model, names, options.prior),
+    fixed,
+    loss: resolveLoss(options.loss, observed),
+    weight: options.weight === undefined ? 1 : positive('weight', options.weight, 1),
+    samples: positive('samplesPerEpoch', options.samplesPerEpoch, 10, true),
+    replicatesPerSample: positive('replicatesPerSample', options.replicatesPerSample, 1, true),
+    estimator,
+    seed,
+    simulation: { discrete: options.discrete, backend: options.backend, dtype: options.dtype, threads: options.threads, maxBytes: options.maxBytes },
+  };
+  const epochs = positive('epochs', options.epochs, 500, true);
+  const optimizer: OptimizerOptions = {
+    name: optimizerName,
+    lr: positive('lr', options.lr, 1e-2),
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    weightDecay: options.weightDecay === undefined ? 1e-2 : options.weightDecay,
+    clipNorm: options.clipNorm === undefined ? Infinity : positive('clipNorm', options.clipNorm, Infinity),
+  };
+  const patience = options.patience === undefined ? Infinity : positive('patience', options.patience, Infinity, true);
+  const every = positive('checkpoint.every', options.checkpoint?.every, 10, true);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', options.signal);
+  if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') throw invalidType('onEpoch', 'a function', options.onEpoch);
+  const identity = identityOf(model, setup, options);
+
+  let state = initialState(setup, options);
+  if (options.resume !== undefined) {
+    const file = readCheckpoint(options.resume);
+    if (JSON.stringify(file.identity) !== JSON.stringify(identity)) {
+      throw new Error(`checkpoint '${options.resume}' belongs to a fit with other settings (model, parameters, priors, loss, seed, ...); it was not used`);
+    }
+    state = file.state;
+  }
+  const posteriorOf = (phi: ArrayLike<number>) => new Posterior(setup.family, setup.params, Float64Array.from(phi), fixed);
+  const save = () => options.checkpoint && writeCheckpoint(options.checkpoint.path, { version: CHECKPOINT_VERSION, identity, state });
+
+  let aborted = false;
+  let stoppedEarly = false;
+  const phi = Float64Array.from(state.phi);
+  while (state.epoch < epochs) {
+    if (options.signal?.aborted) {
+      aborted = true;
+      break;
+    }
+    const start = performance.now();
+    let estimate;
+    try {
+      estimate = await estimateObjective(setup, phi, state.epoch, options.signal);
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') {
+        aborted = true;
+        break;
+      }
+      throw error;
+    }
+    const loss = estimate.total;
+    const phiBefore = Array.from(phi);
+    const gradientNorm = optimizerStep(phi, estimate.gradient, state.optimizer, optimizer);
+    const record: EpochRecord = {
+      epoch: state.epoch,
+      loss,
+      expectedLoss: estimate.expectedLoss,
+      kl: estimate.kl,
+      gradientNorm,
+      droppedSamples: estimate.droppedSamples,
+      seconds: (performance.now() - start) / 1000,
+    };
+    if (state.best === null || loss < state.best.loss) {
+      state.best = { epoch: state.epoch, loss, phi: phiBefore };
+      state.epochsWithoutImprovement = 0;
+    } else {
+      state.epochsWithoutImprovement += 1;
+    }
+    state.history.push(record);
+    state.epoch += 1;
+    state.phi = Array.from(phi);
+    if (state.epoch % every === 0) save();
+    if (options.onEpoch) await options.onEpoch(record, posteriorOf(phi));
+    if (state.epochsWithoutImprovement >= patience) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  save();
+  return {
+    posterior: posteriorOf(state.phi),
+    history: state.history,
+    best: state.best && { epoch: state.best.epoch, loss: state.best.loss, posterior: posteriorOf(state.best.phi) },
+    aborted,
+    stoppedEarly,
+    epochs: state.epoch,
+  };
+}

@@ -1,0 +1,8 @@
+export { fit, type FitOptions, type FitResult, type LossName } from './fit.js';
+export { Posterior, type PosteriorJson } from './posterior.js';
+export { posteriorPredictive, type PosteriorPredictive } from './predictive.js';
+export type { EpochRecord } from './checkpoint.js';
+export type { FamilyName } from './family.js';
+export type { OptimizerName } from './optimizer.js';
+export * as priors from './priors.js';
+export type { Prior } from './priors.js';

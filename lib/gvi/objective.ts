@@ -1,0 +1,143 @@
+// One stochastic estimate of L(φ) = E_q[loss] + w · KL(q ‖ prior) and its gradient.
+import type { Loss } from '../losses/loss.js';
+import type { Model } from '../models/model.js';
+import type { RealArray } from '../native.js';
+import { simulate, type SimulateOptions } from '../simulate.js';
+import { accumulatePathGradient, choleskyOf, entropy, scoreOfSample, transform, type Family } from './family.js';
+import { unconstrainedLogPrior, type FreeParameter } from './parameters.js';
+import { deriveSeed, Purpose, standardNormals } from './random.js';
+
+export type LossGradientEstimator = 'pathwise' | 'score';
+
+export interface ObjectiveSetup {
+  model: Model;
+  family: Family;
+  params: FreeParameter[];
+  fixed: Record<string, number>;
+  loss: Loss;
+  weight: number;
+  samples: number;
+  replicatesPerSample: number;
+  estimator: LossGradientEstimator;
+  seed: number;
+  simulation: Omit<SimulateOptions, 'replicates' | 'seed' | 'tangents' | 'signal'>;
+}
+
+export interface ObjectiveEstimate {
+  total: number;
+  expectedLoss: number;
+  kl: number;
+  gradient: Float64Array;
+  /** Variational samples left out because every replicate of theirs had a NaN loss or gradient. */
+  droppedSamples: number;
+}
+
+export function naturalPoint(setup: ObjectiveSetup, u: ArrayLike<number>): Record<string, number> {
+  const point: Record<string, number> = { ...setup.fixed };
+  setup.params.forEach((p, i) => {
+    point[p.name] = p.bijector.forward(u[i]!);
+  });
+  return point;
+}
+
+/** KL(q ‖ π) in the unconstrained space, exact when every prior is Gaussian there. */
+function klTerm(setup: ObjectiveSetup, phi: Float64Array, zs: Float64Array[], us: Float64Array[], gradient: Float64Array): number {
+  const { family: f, params, weight } = setup;
+  const P = f.dimension;
+  if (params.every((p) => p.gaussian)) {
+    const L = choleskyOf(f, phi);
+    let kl = -P / 2;
+    params.forEach((p, i) => {
+      const { mean, sd } = p.gaussian!;
+      let variance = 0;
+      for (let j = 0; j <= i; j++) variance += L[i * P + j]! ** 2;
+      const s2 = sd * sd;
+      kl += Math.log(sd) - phi[P + i]! + (variance + (phi[i]! - mean) ** 2) / (2 * s2);
+      gradient[i] = gradient[i]! + (weight * (phi[i]! - mean)) / s2;
+      gradient[P + i] = gradient[P + i]! + weight * (L[i * P + i]! ** 2 / s2 - 1);
+    });
+    if (f.name === 'full-rank-gaussian') {
+      let k = 2 * P;
+      for (let i = 1; i < P; i++) for (let j = 0; j < i; j++) gradient[k] = gradient[k++]! + (weight * L[i * P + j]!) / params[i]!.gaussian!.sd ** 2;
+    }
+    return kl;
+  }
+  // Monte Carlo: KL = -H(q) - E_q[log π_u(u)], the second term differentiated along u = μ + L z.
+  let logPrior = 0;
+  zs.forEach((z, s) => {
+    const { value, gradient: gu } = unconstrainedLogPrior(params, us[s]!);
+    logPrior += value / zs.length;
+    accumulatePathGradient(f, phi, z, gu, -weight / zs.length, gradient);
+  });
+  for (let i = 0; i < P; i++) gradient[P + i] = gradient[P + i]! - weight;
+  return -entropy(f, phi) - logPrior;
+}
+
+function replicateSeries(values: RealArray, r: number, size: number): Float64Array {
+  return Float64Array.from(values.subarray(r * size, (r + 1) * size));
+}
+
+export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array, epoch: number, signal?: AbortSignal): Promise<ObjectiveEstimate> {
+  const { family: f, params, samples: S, replicatesPerSample: R } = setup;
+  const P = f.dimension;
+  const normals = standardNormals(deriveSeed(setup.seed, Purpose.variational, epoch), S * P);
+  const zs = Array.from({ length: S }, (_, s) => normals.subarray(s * P, (s + 1) * P));
+  const us = zs.map((z) => transform(f, phi, z));
+  const pathwise = setup.estimator === 'pathwise';
+
+  const sim = await simulate(setup.model, us.map((u) => naturalPoint(setup, u)), {
+    ...setup.simulation,
+    replicates: R,
+    seed: deriveSeed(setup.seed, Purpose.simulation, epoch),
+    tangents: pathwise ? params.map((p) => p.name) : [],
+    signal,
+  });
+  const shape = { times: sim.shape.times, outputs: sim.shape.outputs };
+  const size = shape.times * shape.outputs;
+
+  // Per sample: mean loss and mean dloss/dθ over its replicates with finite numbers.
+  const sampleLoss: number[] = [];
+  const sampleGrad: Float64Array[] = [];
+  const kept: number[] = [];
+  for (let s = 0; s < S; s++) {
+    let lossSum = 0;
+    const gradSum = new Float64Array(P);
+    let count = 0;
+    for (let j = 0; j < R; j++) {
+      const r = s * R + j;
+      const { value, gradient: dx } = setup.loss.evaluate(replicateSeries(sim.values, r, size), shape);
+      const g = new Float64Array(P);
+      if (pathwise) {
+        const tangents = sim.tangents!;
+        for (let i = 0; i < size; i++) {
+          if (dx[i] === 0) continue;
+          for (let k = 0; k < P; k++) g[k] = g[k]! + dx[i]! * tangents[(r * size + i) * P + k]!;
+        }
+      }
+      if (!Number.isFinite(value) || !g.every(Number.isFinite)) continue;
+      lossSum += value;
+      for (let k = 0; k < P; k++) gradSum[k] = gradSum[k]! + g[k]!;
+      count++;
+    }
+    if (count === 0) continue;
+    kept.push(s);
+    sampleLoss[s] = lossSum / count;
+    sampleGrad[s] = gradSum.map((g) => g / count);
+  }
+  if (kept.length === 0) throw new Error(`fit: every simulation of epoch ${epoch} gave a NaN or infinite loss or gradient`);
+
+  const gradient = new Float64Array(f.size);
+  const expectedLoss = kept.reduce((a, s) => a + sampleLoss[s]!, 0) / kept.length;
+  for (const s of kept) {
+    if (pathwise) {
+      const gu = sampleGrad[s]!.map((g, i) => g * params[i]!.bijector.derivative(us[s]![i]!));
+      accumulatePathGradient(f, phi, zs[s]!, gu, 1 / kept.length, gradient);
+    } else {
+      const baseline = kept.length > 1 ? (expectedLoss * kept.length - sampleLoss[s]!) / (kept.length - 1) : 0;
+      const score = scoreOfSample(f, phi, zs[s]!);
+      for (let i = 0; i < f.size; i++) gradient[i] = gradient[i]! + ((sampleLoss[s]! - baseline) * score[i]!) / kept.length;
+    }
+  }
+  const kl = klTerm(setup, phi, zs, us, gradient);
+  return { total: expectedLoss + setup.weight * kl, expectedLoss, kl, gradient, droppedSamples: S - kept.length };
+}

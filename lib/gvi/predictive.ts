@@ -1,0 +1,41 @@
+// Posterior predictive: simulations at draws from the posterior, in one native call.
+import type { Model } from '../models/model.js';
+import { simulate, type Simulation, type SimulateOptions } from '../simulate.js';
+import type { Posterior } from './posterior.js';
+
+export interface PosteriorPredictive {
+  /** The parameter points drawn (free and fixed parameters, natural units). */
+  thetas: Record<string, number>[];
+  /** The simulation: replicate i ran at thetas[i]. */
+  simulation: Simulation;
+  /** Per time point and output, the given quantiles across draws: [level][time][output]. */
+  quantiles(levels?: readonly number[]): number[][][];
+}
+
+function quantileOfSorted(sorted: number[], q: number): number {
+  const position = q * (sorted.length - 1);
+  const low = Math.floor(position);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
+}
+
+export async function posteriorPredictive(
+  model: Model,
+  posterior: Posterior,
+  n: number,
+  options: Omit<SimulateOptions, 'replicates' | 'tangents'> = {},
+): Promise<PosteriorPredictive> {
+  const thetas = posterior.sample(n, options.seed === undefined ? 0 : Number(options.seed)).map((draw) => ({ ...posterior.fixed, ...draw }));
+  const simulation = await simulate(model, thetas, { ...options, replicates: 1 });
+  const { times, outputs } = simulation.shape;
+  return {
+    thetas,
+    simulation,
+    quantiles(levels = [0.05, 0.5, 0.95]) {
+      const columns = Array.from({ length: times * outputs }, (_, cell) =>
+        Array.from({ length: n }, (_, r) => simulation.values[r * times * outputs + cell]!).sort((a, b) => a - b),
+      );
+      return levels.map((q) => Array.from({ length: times }, (_, t) => Array.from({ length: outputs }, (_, o) => quantileOfSorted(columns[t * outputs + o]!, q))));
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import test from 'ava';
+
+import { repoRoot } from './helpers.js';
+
+const cli = join(repoRoot, 'dist', 'lib', 'cli', 'main.js');
+
+function run(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 10 * 60_000 });
+}
+
+test('`agentgrad fit` with no arguments exits 0 and writes posterior.json, history.csv and report.html', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgrad-cli-'));
+  try {
+    const result = run(['fit'], dir);
+    t.is(result.status, 0, result.stderr);
+    t.regex(result.stdout, /done: 300 epochs/);
+    t.regex(result.stderr, /fit: epoch 300\/300, loss/);
+    const out = join(dir, 'agentgrad-fit');
+    const posterior = JSON.parse(readFileSync(join(out, 'posterior.json'), 'utf8'));
+    t.is(posterior.model, 'volatility');
+    t.deepEqual(Object.keys(posterior.posterior.mean), ['muLN', 'sigmaLN', 'sigmaEps', 'eta']);
+    t.true(Object.values(posterior.posterior.mean as Record<string, number>).every((v) => Number.isFinite(v) && v > 0));
+    const history = readFileSync(join(out, 'history.csv'), 'utf8').trim().split('\n');
+    t.is(history.length, 301);
+    t.is(history[0], 'epoch,loss,expectedLoss,kl,gradientNorm,droppedSamples,seconds');
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    t.true(report.startsWith('<!DOCTYPE html>'));
+    t.true((report.match(/<svg/g) ?? []).length >= 6, 'loss curve, four marginals and the predictive band');
+    t.regex(report, /sigmaEps/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('`agentgrad simulate` writes one CSV row per replicate and time, and `info` lists the models', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgrad-cli-'));
+  try {
+    const result = run(['simulate', '--model', 'randomWalk', '--replicates', '3', '--steps', '4', '--tangents', 'all', '--mode', 'smoothed', '--out', 'walk.csv'], dir);
+    t.is(result.status, 0, result.stderr);
+    const rows = readFileSync(join(dir, 'walk.csv'), 'utf8').trim().split('\n');
+    t.is(rows[0], 'replicate,t,x,dx/dp');
+    t.is(rows.length, 1 + 3 * 5);
+    t.is(rows[1], '0,0,0,0');
+    const info = run(['info'], dir);
+    t.is(info.status, 0);
+    t.regex(info.stdout, /volatility: parameters muLN \(positive, reference 1\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad command lines exit with status 2 and say what is wrong', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgrad-cli-'));
+  try {
+    const unknown = run(['frobnicate'], dir);
+    t.is(unknown.status, 2);
+    t.regex(unknown.stderr, /unknown command 'frobnicate'/);
+    const badParam = run(['simulate', '--param', 'eta=-1'], dir);
+    t.is(badParam.status, 2);
+    t.regex(badParam.stderr, /theta\.eta must be a finite number > 0/);
+    const badEpochs = run(['fit', '--epochs', 'many'], dir);
+    t.is(badEpochs.status, 2);
+    t.regex(badEpochs.stderr, /--epochs must be a number/);
+    const badOut = run(['simulate', '--out', 'x.parquet'], dir);
+    t.is(badOut.status, 2);
+    t.regex(badOut.stderr, /--out must end in \.csv or \.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
