@@ -1,4 +1,4 @@
-// npm run bench [-- throughput|estimators ...] [--quick] [--backend cpu|cuda|auto]: prints markdown
+// npm run bench [-- throughput|estimators|end-to-end ...] [--quick] [--backend cpu|cuda|auto]: prints markdown
 // tables and writes a JSON record to bench/results/. Without suite names every suite runs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { backendInfo } from '../lib/index.js';
+import { endToEndMarkdown, endToEndRows } from './endToEnd.js';
 import { estimatorMarkdown, estimatorRows } from './estimators.js';
 import { throughputRows, type ThroughputRow } from './throughput.js';
 
@@ -41,9 +42,10 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: { quick: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' } },
   });
-  const suites = new Set(positionals.length > 0 ? positionals : ['throughput', 'estimators']);
+  const allSuites = ['throughput', 'end-to-end', 'estimators'];
+  const suites = new Set(positionals.length > 0 ? positionals : allSuites);
   for (const suite of suites) {
-    if (!['throughput', 'estimators'].includes(suite)) throw new Error(`unknown suite '${suite}'; suites: throughput, estimators`);
+    if (!allSuites.includes(suite)) throw new Error(`unknown suite '${suite}'; suites: ${allSuites.join(', ')}`);
   }
   const backend = values.backend as 'cpu' | 'cuda' | 'auto';
   const machine = {
@@ -59,6 +61,11 @@ async function main(): Promise<void> {
     const rows = await throughputRows({ quick: values.quick, backend });
     console.log('## Throughput\n\n' + markdown(rows) + '\n');
     record['throughput'] = rows;
+  }
+  if (suites.has('end-to-end')) {
+    const rows = await endToEndRows({ quick: values.quick, backend });
+    console.log('## End to end\n\n' + endToEndMarkdown(rows) + '\n');
+    record['endToEnd'] = rows;
   }
   if (suites.has('estimators')) {
     const rows = await estimatorRows({ quick: values.quick });
