@@ -1,7 +1,8 @@
 {
   "variables": {
     "nvcc%": "<!(node scripts/nvcc.cjs --path)",
-    "cuda_libdir%": "<!(node scripts/nvcc.cjs --libdir)"
+    "cuda_libdir%": "<!(node scripts/nvcc.cjs --libdir)",
+    "sanitize%": "0"
   },
   "targets": [
     {
@@ -24,6 +25,10 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-fexceptions", "-fvisibility=hidden"],
       "conditions": [
+        ["sanitize=='1'", {
+          "cflags_cc": ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer", "-g"],
+          "ldflags": ["-fsanitize=address,undefined"]
+        }],
         ["nvcc!=''", {
           "defines": ["AGENTGRAD_WITH_CUDA=1"],
           "sources": ["native/cuda/cuda_backend.cu"],

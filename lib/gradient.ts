@@ -15,7 +15,7 @@ export interface GradientOptions extends Omit<SimulateOptions, 'tangents'> {
   estimator?: Estimator;
   /** Parameters to differentiate: names, or true for all (default all). */
   tangents?: readonly string[] | true;
-  /** Finite differences: step relative to |θ_k| (default 1e-2; absolute where θ_k = 0). */
+  /** Finite differences: step relative to max(|θ_k|, 1e-3) (default 1e-2). */
   step?: number;
 }
 
@@ -96,9 +96,10 @@ async function score(model: Model, theta: Record<string, number>, names: string[
   return { loss, grad };
 }
 
-// Steps inside the parameter's constraint: central where θ ± h fit, else one-sided.
+// Steps inside the parameter's constraint: central where θ ± h fit, else one-sided. The step is
+// relative to max(|θ|, 1e-3), so a parameter at or near zero still moves measurably.
 function differenceStep(model: Model, name: string, value: number, relative: number): { lower: number; upper: number } {
-  const h = relative * (value === 0 ? 1 : Math.abs(value));
+  const h = relative * Math.max(Math.abs(value), 1e-3);
   const constraint = model.parameters.find((p) => p.name === name)!.constraint;
   let lower = value - h;
   let upper = value + h;
@@ -165,7 +166,7 @@ export async function gradient(model: Model, theta: Record<string, number>, opti
   thetaVector(model, theta);
   const names = resolveTangents(model, options.tangents ?? true);
   if (names.length === 0) throw new RangeError('tangents must name at least one parameter to differentiate');
-  const withReplicates = { ...options, replicates: options.replicates ?? 64 };
+  const withReplicates = { ...options, replicates: options.replicates ?? 64, nonFinite: 'keep' as const };
   const run = estimator === 'pathwise' ? pathwise : estimator === 'score' ? score : finiteDifference;
   return summarise(await run(model, theta, names, withReplicates), names, estimator);
 }

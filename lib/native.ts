@@ -53,6 +53,8 @@ export interface NativeSimulateResult {
   tangents: RealArray | null;
   logProb: RealArray | null;
   backend: BackendName;
+  /** Count of NaN or infinite numbers among values, tangents and logProb. */
+  nonFinite: number;
 }
 
 export interface NativeBackendInfo {
@@ -91,6 +93,9 @@ const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function loadAddon(): NativeAddon {
   const require = createRequire(import.meta.url);
+  // An explicit binary, e.g. the sanitizer build of `npm run test:asan`.
+  const explicit = process.env['AGENTGRAD_ADDON'];
+  if (explicit) return require(explicit) as NativeAddon;
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
   try {
     return nodeGypBuild(packageRoot) as NativeAddon;

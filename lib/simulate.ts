@@ -8,6 +8,7 @@ import {
   type DiscreteModeName,
   type Dtype,
   type NativeSimulateRequest,
+  type NativeSimulateResult,
   type RealArray,
 } from './native.js';
 
@@ -38,6 +39,11 @@ export interface SimulateOptions {
   maxBytes?: number;
   /** Stops the simulation early; the promise then rejects with an AbortError. */
   signal?: AbortSignal;
+  /**
+   * What to do when extreme parameters overflow the arithmetic into NaN or infinite outputs:
+   * 'error' (default) rejects with a RangeError; 'keep' returns them, counted in `nonFinite`.
+   */
+  nonFinite?: 'error' | 'keep';
 }
 
 export interface SimulationShape {
@@ -62,6 +68,8 @@ export interface Simulation {
   outputNames: string[];
   backend: BackendName;
   dtype: Dtype;
+  /** NaN or infinite numbers among values, tangents and logProb (only with nonFinite: 'keep'). */
+  nonFinite: number;
   /** values[r][t][o]. */
   value(replicate: number, time: number, output?: number): number;
   /** d values[r][t][o] / d parameter. */
@@ -167,6 +175,9 @@ export async function simulate(
     request.thetaTable = thetaTable(model, points, each);
     request.replicates = points.length * each;
   }
+  if (options.nonFinite !== undefined && options.nonFinite !== 'error' && options.nonFinite !== 'keep') {
+    throw outOfRange('nonFinite', "'error' or 'keep'", options.nonFinite);
+  }
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', signal);
   if (signal?.aborted) throw abortError();
@@ -175,7 +186,8 @@ export async function simulate(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await native().simulate({ ...request, cancel });
-    return wrapResult(model, request, result.values, result.tangents, result.logProb, result.backend);
+    if (result.nonFinite > 0 && options.nonFinite !== 'keep') throw nonFiniteError(result.nonFinite, request);
+    return wrapResult(model, request, result);
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw abortError();
     throw error;
@@ -184,14 +196,16 @@ export async function simulate(
   }
 }
 
-function wrapResult(
-  model: Model,
-  request: NativeSimulateRequest,
-  values: RealArray,
-  tangents: RealArray | null,
-  logProb: RealArray | null,
-  backend: BackendName,
-): Simulation {
+function nonFiniteError(count: number, request: NativeSimulateRequest): RangeError {
+  const hint = request.dtype === 'float64' ? 'use parameters nearer the reference values' : "use dtype 'float64' or parameters nearer the reference values";
+  return new RangeError(
+    `the simulation produced ${count} NaN or infinite numbers: these parameters overflow ${request.dtype ?? 'float32'} arithmetic; ${hint} ` +
+      "(or pass nonFinite: 'keep' to receive them)",
+  );
+}
+
+function wrapResult(model: Model, request: NativeSimulateRequest, result: NativeSimulateResult): Simulation {
+  const { values, tangents, logProb, backend, nonFinite } = result;
   const tangentNames = (request.tangents ?? []).map((j) => model.parameters[j]!.name);
   const shape: SimulationShape = {
     replicates: request.replicates,
@@ -209,6 +223,7 @@ function wrapResult(
     outputNames: [...model.outputs],
     backend,
     dtype: request.dtype ?? 'float32',
+    nonFinite,
     value: (r, t, o = 0) => values[cell(r, t, o)]!,
     tangent: (r, t, parameter, o = 0) => {
       const lane = tangentNames.indexOf(parameter);

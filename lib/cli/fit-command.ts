@@ -33,6 +33,7 @@ export const fitUsage = `agentgrad fit [options]            (no options: the vol
   --seed S              seed of the fit (default 1); --data-seed S for synthetic data (default 12345)
   --backend B --threads N
   --out DIR             output directory (default agentgrad-fit)
+  --checkpoint-every N  write DIR/checkpoint.json every N epochs (default 10)
   --resume              continue from DIR/checkpoint.json`;
 
 interface Progress {
@@ -138,6 +139,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
       backend: { type: 'string' },
       threads: { type: 'string' },
       out: { type: 'string', default: 'agentgrad-fit' },
+      'checkpoint-every': { type: 'string', default: '10' },
       resume: { type: 'boolean', default: false },
     },
   });
@@ -184,7 +186,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
       threads: integerFlag('threads', values.threads),
       seed: integerFlag('seed', values.seed),
       signal: controller.signal,
-      checkpoint: { path: checkpointPath, every: 10 },
+      checkpoint: { path: checkpointPath, every: integerFlag('checkpoint-every', values['checkpoint-every']) },
       resume: resumeFrom,
       onEpoch: (record) => progress.update(record),
     });

@@ -69,11 +69,14 @@ export interface FitResult {
   epochs: number;
 }
 
+// Counts are capped so that a typo cannot start a practically endless run.
+const MAX_COUNT = 10_000_000;
+
 function positive(name: string, value: unknown, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
-  const allowed = integer ? 'an integer >= 1' : 'a finite number > 0';
+  const allowed = integer ? `an integer in [1, ${MAX_COUNT}]` : 'a finite number > 0';
   if (typeof value !== 'number') throw invalidType(name, allowed, value);
-  if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) throw outOfRange(name, allowed, value);
+  if (!(value > 0) || !Number.isFinite(value) || (integer && (!Number.isInteger(value) || value > MAX_COUNT))) throw outOfRange(name, allowed, value);
   return value;
 }
 

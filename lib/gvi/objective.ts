@@ -91,6 +91,7 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
     seed: deriveSeed(setup.seed, Purpose.simulation, epoch),
     tangents: pathwise ? params.map((p) => p.name) : [],
     signal,
+    nonFinite: 'keep',
   });
   const shape = { times: sim.shape.times, outputs: sim.shape.outputs };
   const size = shape.times * shape.outputs;

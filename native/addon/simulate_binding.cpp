@@ -1,5 +1,6 @@
 #include "simulate_binding.hpp"
 
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,23 @@ void* data_of(const Napi::TypedArray& array) {
   return static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
 }
 
+template <class T>
+std::size_t count_non_finite(const void* data, std::size_t count) {
+  const T* x = static_cast<const T*>(data);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < count; ++i) bad += std::isfinite(x[i]) ? 0 : 1;
+  return bad;
+}
+
+// Non-finite numbers among a request's outputs (overflow with extreme parameters, mostly in float32).
+std::size_t count_non_finite(const SimulationBuffers& buffers, const OutputCounts& counts, Dtype dtype) {
+  const auto count = [&](const void* data, std::size_t n) {
+    if (data == nullptr || n == 0) return std::size_t{0};
+    return dtype == Dtype::float64 ? count_non_finite<double>(data, n) : count_non_finite<float>(data, n);
+  };
+  return count(buffers.values, counts.values) + count(buffers.tangents, counts.tangents) + count(buffers.log_prob, counts.log_prob);
+}
+
 const int32_t* cancel_flag(const Napi::Value& value) {
   if (value.IsUndefined()) return nullptr;
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
@@ -38,7 +56,8 @@ class SimulateWorker : public Napi::AsyncWorker {
         deferred_(Napi::Promise::Deferred::New(env)),
         request_(std::move(request)),
         backend_(backend),
-        cancel_(cancel) {
+        cancel_(cancel),
+        counts_(counts) {
     request_object_ = Napi::Persistent(request_object);  // keeps the cancel flag alive
     values_ = Napi::Persistent(new_real_array(env, request_.dtype, counts.values));
     buffers_.values = data_of(values_.Value());
@@ -58,6 +77,7 @@ class SimulateWorker : public Napi::AsyncWorker {
   void Execute() override {
     try {
       run_backend(backend_, request_, buffers_, cancel_);
+      non_finite_ = count_non_finite(buffers_, counts_, request_.dtype);
     } catch (const Cancelled& e) {
       aborted_ = true;
       SetError(e.what());
@@ -75,6 +95,7 @@ class SimulateWorker : public Napi::AsyncWorker {
     result.Set("tangents", tangents_.IsEmpty() ? env.Null() : tangents_.Value());
     result.Set("logProb", log_prob_.IsEmpty() ? env.Null() : log_prob_.Value());
     result.Set("backend", backend_name(backend_));
+    result.Set("nonFinite", static_cast<double>(non_finite_));
     deferred_.Resolve(result);
   }
 
@@ -94,6 +115,8 @@ class SimulateWorker : public Napi::AsyncWorker {
   SimulationRequest request_;
   Backend backend_;
   const int32_t* cancel_;
+  OutputCounts counts_;
+  std::size_t non_finite_ = 0;
   bool aborted_ = false;
   Napi::ObjectReference request_object_;
   Napi::Reference<Napi::TypedArray> values_;

@@ -1,0 +1,102 @@
+// Numerical extremes: parameters at the edges of their constraints, tiny and huge temperatures.
+// Every call gives finite outputs and tangents, or a RangeError that says the arithmetic overflowed.
+import { Worker } from 'node:worker_threads';
+
+import test from 'ava';
+
+import { models, simulate } from '../lib/index.js';
+
+const modes = ['exact', 'relaxed', 'straight-through', 'smoothed', 'score'] as const;
+
+async function finiteOrOverflowError(t: import('ava').ExecutionContext, run: () => ReturnType<typeof simulate>, label: string) {
+  try {
+    const sim = await run();
+    const all = [...sim.values, ...(sim.tangents ?? []), ...(sim.logProb ?? [])];
+    t.true(all.every(Number.isFinite), `${label}: non-finite numbers`);
+  } catch (error) {
+    t.true(error instanceof RangeError && /overflow/.test((error as Error).message), `${label}: ${(error as Error).message}`);
+  }
+}
+
+test('random walk: p in {0, 1e-7, 0.5, 1 - 1e-7, 1} and tau in {1e-3, 100} give finite numbers in every mode', async (t) => {
+  const model = models.randomWalk({ agents: 50, steps: 20 });
+  for (const p of [0, 1e-7, 0.5, 1 - 1e-7, 1]) {
+    for (const tau of [1e-3, 100]) {
+      for (const mode of modes) {
+        for (const dtype of ['float32', 'float64'] as const) {
+          const sim = await simulate(model, { p }, { replicates: 4, seed: 1, tangents: true, discrete: { mode, tau }, dtype });
+          const all = [...sim.values, ...sim.tangents!, ...(sim.logProb ?? [])];
+          t.true(all.every(Number.isFinite), `p=${p} tau=${tau} ${mode} ${dtype}`);
+        }
+      }
+    }
+  }
+});
+
+test('volatility: parameters at the edges of their constraints give finite numbers or a clear overflow error', async (t) => {
+  const model = models.volatility({ agents: 100, steps: 20 });
+  const reference = model.reference;
+  const edges = [1e-12, 1e-6, 1e6, 1e12];
+  for (const name of Object.keys(reference)) {
+    for (const value of edges) {
+      for (const mode of modes) {
+        for (const dtype of ['float32', 'float64'] as const) {
+          await finiteOrOverflowError(t, () => simulate(model, { ...reference, [name]: value }, { replicates: 2, seed: 1, tangents: true, discrete: { mode, tau: 1e-3, sharpness: 1e3 }, dtype }), `${name}=${value} ${mode} ${dtype}`);
+        }
+      }
+    }
+  }
+});
+
+test('a float32 overflow is reported, and the same point runs in float64', async (t) => {
+  // Found by the fuzz test: exp(43 z) overflows float32 thresholds and their tangents.
+  const model = models.volatility({ agents: 1, steps: 1 });
+  const theta = { muLN: 0.001, sigmaLN: 43.1533260345459, sigmaEps: 0.001, eta: 0.001 };
+  const error = await t.throwsAsync(simulate(model, theta, { seed: 12, tangents: true, discrete: { mode: 'relaxed', tau: 0.001 } }));
+  t.true(error instanceof RangeError);
+  t.regex(error!.message, /overflow float32 arithmetic; use dtype 'float64'/);
+  const kept = await simulate(model, theta, { seed: 12, tangents: true, discrete: { mode: 'relaxed', tau: 0.001 }, nonFinite: 'keep' });
+  t.true(kept.nonFinite > 0);
+  await finiteOrOverflowError(t, () => simulate(model, theta, { seed: 12, tangents: true, discrete: { mode: 'relaxed', tau: 0.001 }, dtype: 'float64' }), 'float64');
+});
+
+test('simulate from worker threads gives the same numbers as on the main thread', async (t) => {
+  const script = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.index).then(async ({ models, simulate }) => {
+      const sim = await simulate(models.volatility({ agents: 100, steps: 10 }), { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 },
+        { replicates: 3, seed: workerData.seed, tangents: true });
+      parentPort.postMessage({ values: Array.from(sim.values), tangents: Array.from(sim.tangents) });
+    });`;
+  const index = new URL('../lib/index.js', import.meta.url).href;
+  const runInWorker = (seed: number) =>
+    new Promise<{ values: number[]; tangents: number[] }>((resolve, reject) => {
+      const worker = new Worker(script, { eval: true, workerData: { index, seed } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  const [a, b, c] = await Promise.all([runInWorker(1), runInWorker(2), runInWorker(1)]);
+  const main = await simulate(models.volatility({ agents: 100, steps: 10 }), { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 }, { replicates: 3, seed: 1, tangents: true });
+  t.deepEqual(a!.values, Array.from(main.values));
+  t.deepEqual(a!.tangents, Array.from(main.tangents!));
+  t.deepEqual(c, a);
+  t.notDeepEqual(b!.values, a!.values);
+});
+
+// AddressSanitizer quarantines freed memory (up to 256 MiB), so RSS says nothing under `test:asan`.
+const underAddressSanitizer = (process.env['LD_PRELOAD'] ?? '').includes('libasan');
+
+(underAddressSanitizer ? test.skip : test)('resident memory stays flat over 10,000 simulate calls', async (t) => {
+  const model = models.volatility({ agents: 50, steps: 10 });
+  const theta = model.reference;
+  const run = async (n: number) => {
+    for (let i = 0; i < n; i++) await simulate(model, theta, { replicates: 2, seed: i, tangents: ['eta'] });
+  };
+  await run(1000);
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  await run(9000);
+  globalThis.gc?.();
+  const after = process.memoryUsage().rss;
+  t.true(after - before < 32 * 2 ** 20, `RSS grew by ${((after - before) / 2 ** 20).toFixed(1)} MiB`);
+});
