@@ -22,7 +22,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-fexceptions", "-fvisibility=hidden"],
+      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-fexceptions", "-fvisibility=hidden",
+                    "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off"],
       "conditions": [
         ["nvcc!=''", {
           "defines": ["AGENTGRAD_WITH_CUDA=1"],
