@@ -21,7 +21,20 @@ bool is_cancelled(const int32_t* cancel) {
   return cancel != nullptr && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0;
 }
 
-template <class Model, class S>
+// Calls f(FixedMode<M>{}) for the request's estimator mode M, so that agent loops are compiled per mode.
+template <class F>
+void visit_mode(DiscreteMode mode, F&& f) {
+  switch (mode) {
+    case DiscreteMode::relaxed: f(FixedMode<DiscreteMode::relaxed>{}); break;
+    case DiscreteMode::straight_through: f(FixedMode<DiscreteMode::straight_through>{}); break;
+    case DiscreteMode::smoothed: f(FixedMode<DiscreteMode::smoothed>{}); break;
+    case DiscreteMode::score: f(FixedMode<DiscreteMode::score>{}); break;
+    case DiscreteMode::exact:
+    default: f(FixedMode<DiscreteMode::exact>{}); break;
+  }
+}
+
+template <class Model, class S, class Mode>
 void simulate_model(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
   using T = RealOf<S>;
   const ReplicateInputs<T> inputs = make_replicate_inputs<Model, T>(request);
@@ -32,9 +45,9 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
 
   ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
     if (is_cancelled(cancel)) throw Cancelled();
-    CpuTeam<S> team(DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete, inputs.agents,
-                    workspaces[lane].data());
-    run_replicate<Model, S, CpuTeam<S>, parameter_count<Model>(), output_count<Model>()>(
+    CpuTeam<S, Mode> team(DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete, inputs.agents,
+                          workspaces[lane].data());
+    run_replicate<Model, S, CpuTeam<S, Mode>, parameter_count<Model>(), output_count<Model>()>(
         team, inputs, replicate_outputs<T>(buffers, layout, r));
   });
 }
@@ -61,7 +74,9 @@ void simulate(const SimulationRequest& request, const SimulationBuffers& buffers
   const bool known = visit_model(request.model.c_str(), [&](auto model_tag) {
     using Model = typename decltype(model_tag)::type;
     visit_scalar(request.dtype, static_cast<int>(request.tangent_params.size()), [&](auto scalar_tag) {
-      simulate_model<Model, typename decltype(scalar_tag)::type>(request, buffers, cancel);
+      visit_mode(request.discrete.mode, [&](auto mode) {
+        simulate_model<Model, typename decltype(scalar_tag)::type, decltype(mode)>(request, buffers, cancel);
+      });
     });
   });
   if (!known) throw std::runtime_error("unknown model '" + request.model + "'");
