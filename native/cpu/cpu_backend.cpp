@@ -1,12 +1,14 @@
 #include "cpu_backend.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "../models/cancelled.hpp"
 #include "../models/registry.hpp"
 #include "../models/scalar_dispatch.hpp"
-#include "cpu_team.hpp"
+#include "cpu_kernels.hpp"
 #include "thread_pool.hpp"
 
 namespace ag::cpu {
@@ -21,40 +23,76 @@ bool is_cancelled(const int32_t* cancel) {
   return cancel != nullptr && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0;
 }
 
-// Calls f(FixedMode<M>{}) for the request's estimator mode M, so that agent loops are compiled per mode.
-template <class F>
-void visit_mode(DiscreteMode mode, F&& f) {
-  switch (mode) {
-    case DiscreteMode::relaxed: f(FixedMode<DiscreteMode::relaxed>{}); break;
-    case DiscreteMode::straight_through: f(FixedMode<DiscreteMode::straight_through>{}); break;
-    case DiscreteMode::smoothed: f(FixedMode<DiscreteMode::smoothed>{}); break;
-    case DiscreteMode::score: f(FixedMode<DiscreteMode::score>{}); break;
-    case DiscreteMode::exact:
-    default: f(FixedMode<DiscreteMode::exact>{}); break;
+enum class Isa { baseline, avx2, avx512 };
+
+bool supports_avx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+
+// The widest instruction set this CPU runs, unless AGENTGRAD_CPU_ISA (baseline, avx2, avx512) asks
+// for a narrower one; every set gives bitwise the same results.
+Isa selected_isa() {
+  const Isa widest = supports_avx512() ? Isa::avx512 : __builtin_cpu_supports("avx2") ? Isa::avx2 : Isa::baseline;
+  const char* requested = std::getenv("AGENTGRAD_CPU_ISA");
+  if (requested == nullptr) return widest;
+  const Isa wanted = std::strcmp(requested, "baseline") == 0 ? Isa::baseline
+                     : std::strcmp(requested, "avx2") == 0   ? Isa::avx2
+                                                             : Isa::avx512;
+  return std::min(wanted, widest);
+}
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::avx512: return "avx512";
+    case Isa::avx2: return "avx2";
+    case Isa::baseline:
+    default: return "baseline";
   }
 }
 
-template <class Model, class S, class Mode>
+ReplicateKernel<float> kernel_of(Isa isa, const char* model, int bucket, DiscreteMode mode, float) {
+  switch (isa) {
+    case Isa::avx512: return avx512::float_kernel(model, bucket, mode);
+    case Isa::avx2: return avx2::float_kernel(model, bucket, mode);
+    case Isa::baseline:
+    default: return baseline::float_kernel(model, bucket, mode);
+  }
+}
+ReplicateKernel<double> kernel_of(Isa isa, const char* model, int bucket, DiscreteMode mode, double) {
+  switch (isa) {
+    case Isa::avx512: return avx512::double_kernel(model, bucket, mode);
+    case Isa::avx2: return avx2::double_kernel(model, bucket, mode);
+    case Isa::baseline:
+    default: return baseline::double_kernel(model, bucket, mode);
+  }
+}
+
+template <class Model, class T>
 void simulate_model(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
-  using T = RealOf<S>;
+  const int bucket = tangent_bucket(static_cast<int>(request.tangent_params.size()));
+  const ReplicateKernel<T> kernel = kernel_of(selected_isa(), Model::kName, bucket, request.discrete.mode, T());
   const ReplicateInputs<T> inputs = make_replicate_inputs<Model, T>(request);
   const OutputLayout layout = output_layout(request, output_count<Model>());
   const int lanes = lanes_for(request);
-  const std::size_t workspace_reals = agent_fields_reals<S>(Model::kAgentFields, inputs.agents);
+  std::size_t workspace_reals = 0;
+  visit_scalar_of<T>(bucket, [&](auto scalar_tag) {
+    workspace_reals = agent_fields_reals<typename decltype(scalar_tag)::type>(Model::kAgentFields, inputs.agents);
+  });
   std::vector<std::vector<T>> workspaces(lanes, std::vector<T>(workspace_reals));
 
   ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
     if (is_cancelled(cancel)) throw Cancelled();
-    CpuTeam<S, Mode> team(DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete, inputs.agents,
-                          workspaces[lane].data());
-    run_replicate<Model, S, CpuTeam<S, Mode>, parameter_count<Model>(), output_count<Model>()>(
-        team, inputs, replicate_outputs<T>(buffers, layout, r));
+    kernel(inputs, DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete,
+           replicate_outputs<T>(buffers, layout, r), workspaces[lane].data());
   });
 }
 
 }  // namespace
 
 int default_threads() { return hardware_threads(); }
+
+const char* instruction_set() { return isa_name(selected_isa()); }
 
 std::size_t workspace_bytes(const SimulationRequest& request) {
   std::size_t bytes = 0;
@@ -73,11 +111,11 @@ std::size_t workspace_bytes(const SimulationRequest& request) {
 void simulate(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
   const bool known = visit_model(request.model.c_str(), [&](auto model_tag) {
     using Model = typename decltype(model_tag)::type;
-    visit_scalar(request.dtype, static_cast<int>(request.tangent_params.size()), [&](auto scalar_tag) {
-      visit_mode(request.discrete.mode, [&](auto mode) {
-        simulate_model<Model, typename decltype(scalar_tag)::type, decltype(mode)>(request, buffers, cancel);
-      });
-    });
+    if (request.dtype == Dtype::float64) {
+      simulate_model<Model, double>(request, buffers, cancel);
+    } else {
+      simulate_model<Model, float>(request, buffers, cancel);
+    }
   });
   if (!known) throw std::runtime_error("unknown model '" + request.model + "'");
 }
