@@ -13,6 +13,8 @@
 // single straight-line body the compiler can vectorise.
 #if defined(__CUDA_ARCH__)
 #define AG_UNROLL_TANGENTS _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define AG_UNROLL_TANGENTS  // host pass of nvcc: runs no agent loops
 #else
 #define AG_UNROLL_TANGENTS _Pragma("GCC unroll 16")
 #endif
