@@ -60,7 +60,8 @@ export interface NativeSimulateResult {
 export interface NativeBackendInfo {
   backends: BackendName[];
   defaultBackend: BackendName;
-  cpu: { threads: number };
+  /** instructionSet: the CPU kernels chosen at load time, 'baseline' (x86-64), 'avx2' or 'avx512'. */
+  cpu: { threads: number; instructionSet: 'baseline' | 'avx2' | 'avx512' };
   cuda: {
     compiled: boolean;
     available: boolean;

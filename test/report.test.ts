@@ -101,7 +101,7 @@ test('the loss curve is drawn as paths with a log axis when all values are posit
   const svg = loss[0]!;
   t.true(/<path[^>]*\bd="M[^"]+"/.test(svg));
   t.true(svg.includes('loss (log scale)'));
-  for (const label of ['total loss', 'expected loss', 'KL']) t.true(svg.includes(`>${label}<`), label);
+  for (const label of ['total loss', 'expected loss', 'weighted KL (w · KL)']) t.true(svg.includes(`>${label}<`), label);
   // One line path per series.
   t.is((svg.match(/class="mark-line role-mark[^"]*"[^>]*><path[^>]*\bd="M/g) ?? []).length, 3);
 });

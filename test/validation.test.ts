@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { models, simulate } from '../lib/index.js';
+import { fit, gradient, losses, models, posteriorPredictive, priors, simulate } from '../lib/index.js';
 import { native } from '../lib/native.js';
 
 const vol = models.volatility({ agents: 10, steps: 5 });
@@ -44,6 +44,28 @@ const cases: Case[] = [
   ['native: tangent index out of range', () => native().simulate({ model: 'volatility', theta: [1, 1, 1, 1], tangents: [4], replicates: 1 }), RangeError, /tangents\[0\] must be an integer in \[0, 3\]/],
   ['native: too many tangents', () => native().simulate({ model: 'volatility', theta: [1, 1, 1, 1], tangents: new Array(17).fill(0), replicates: 1 }), RangeError, /at most 16/],
   ['native: request not an object', () => native().simulate(undefined as never), TypeError, /request must be an object/],
+  ['gradient: no loss', () => gradient(vol, theta, {} as never), TypeError, /loss must be a loss/],
+  ['gradient: unknown estimator', () => gradient(vol, theta, { loss: losses.mse([1, 2, 3, 4, 5]), estimator: 'reinforce' as never }), RangeError, /estimator must be one of/],
+  ['gradient: zero step', () => gradient(vol, theta, { loss: losses.mse([1, 2, 3, 4, 5]), estimator: 'finite-difference', step: 0 }), RangeError, /step must be a finite number > 0/],
+  ['gradient: observed of the wrong length', () => gradient(vol, theta, { loss: losses.mse([1, 2, 3]) }), RangeError, /observed has 3 rows but the simulation has 6 time points/],
+  ['losses: observed with NaN', () => losses.mmd([1, NaN, 2]), RangeError, /observed\[1\] must be a finite number/],
+  ['losses: observed typed array with Infinity', () => losses.energyDistance(Float64Array.from([1, Infinity])), RangeError, /observed\[1\] must be a finite number/],
+  ['fit: zero epochs', () => fit(vol, [1, 2, 3, 4, 5], { epochs: 0 }), RangeError, /epochs must be an integer in \[1, 10000000\]/],
+  ['fit: huge epochs', () => fit(vol, [1, 2, 3, 4, 5], { epochs: 1e12 }), RangeError, /epochs must be an integer in \[1, 10000000\]/],
+  ['fit: fractional samples', () => fit(vol, [1, 2, 3, 4, 5], { samplesPerEpoch: 2.5 }), RangeError, /samplesPerEpoch must be an integer/],
+  ['fit: NaN learning rate', () => fit(vol, [1, 2, 3, 4, 5], { lr: NaN }), RangeError, /lr must be a finite number > 0/],
+  ['fit: negative weight', () => fit(vol, [1, 2, 3, 4, 5], { weight: -1 }), RangeError, /weight must be a finite number > 0/],
+  ['fit: unknown family', () => fit(vol, [1, 2, 3, 4, 5], { family: 'mixture' as never }), RangeError, /family must be one of/],
+  ['fit: prior outside the constraint', () => fit(vol, [1, 2, 3, 4, 5], { prior: { eta: priors.normal(0, 1) } }), RangeError, /prior\.eta: a normal prior does not match eta's constraint 'positive'/],
+  ['fit: prior for an unknown parameter', () => fit(vol, [1, 2, 3, 4, 5], { prior: { beta: priors.normal(0, 1) } }), TypeError, /prior\.beta is not a free parameter/],
+  ['fit: observed with NaN', () => fit(vol, [1, NaN, 3, 4, 5]), RangeError, /observed\[1\] must be a finite number/],
+  ['fit: unknown parameter to calibrate', () => fit(vol, [1, 2, 3, 4, 5], { parameters: ['beta'] }), RangeError, /parameters must be names of parameters of volatility/],
+  ['fit: negative seed', () => fit(vol, [1, 2, 3, 4, 5], { seed: -3 }), RangeError, /seed must be an integer in \[0, 2\^53 - 1\]/],
+  ['priors: non-positive scale', () => priors.halfNormal(0), RangeError, /halfNormal\(sd\) must be a finite number > 0/],
+  ['posterior.sample: fractional n', async () => (await fit(models.gaussianLocation({ steps: 3 }), [1, 2, 3], { epochs: 1 })).posterior.sample(1.5), RangeError, /sample\(n\) needs an integer n >= 1/],
+  ['posteriorPredictive: zero draws', async () => posteriorPredictive(models.gaussianLocation({ steps: 3 }), (await fit(models.gaussianLocation({ steps: 3 }), [1, 2, 3], { epochs: 1 })).posterior, 0), RangeError, /sample\(n\) needs an integer n >= 1/],
+  ['simulate: nonFinite option', () => simulate(vol, theta, { nonFinite: 'ignore' as never }), RangeError, /nonFinite must be 'error' or 'keep'/],
+  ['simulate: empty list of points', () => simulate(vol, []), RangeError, /theta must hold at least one parameter point/],
   ['native: bad cancel flag', () => native().simulate({ model: 'randomWalk', theta: [0.5], replicates: 1, cancel: new Float32Array(1) as never }), TypeError, /cancel must be an Int32Array/],
 ];
 

@@ -79,7 +79,14 @@ function mulberry(seed: number): () => number {
   };
 }
 
-async function buildReport(model: Model, observed: number[][], truth: Record<string, number> | undefined, result: FitResult, summary: Array<[string, string]>): Promise<ReportInput> {
+async function buildReport(
+  model: Model,
+  observed: number[][],
+  truth: Record<string, number> | undefined,
+  result: FitResult,
+  weight: number,
+  summary: Array<[string, string]>,
+): Promise<ReportInput> {
   const draws = result.posterior.sample(4000, 7);
   const quantiles = result.posterior.quantiles([0.05, 0.5, 0.95]);
   const predictive = await posteriorPredictive(model, result.posterior, 200, { seed: 11 });
@@ -90,7 +97,8 @@ async function buildReport(model: Model, observed: number[][], truth: Record<str
   return {
     title: `agentgrad fit — ${model.name}`,
     summary,
-    history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, expectedLoss: h.expectedLoss, kl: h.kl })),
+    // total = expected loss + w · KL, so the plot shows the weighted term.
+    history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, expectedLoss: h.expectedLoss, kl: weight * h.kl })),
     parameters: result.posterior.names.map((name) => ({
       name,
       ...(truth ? { truth: truth[name] } : {}),
@@ -208,7 +216,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
     best: result.best && { epoch: result.best.epoch, loss: result.best.loss }, posterior: result.posterior.toJSON() };
   await writeFile(join(outDir, 'posterior.json'), JSON.stringify(posteriorJson, null, 2) + '\n');
   await writeFile(join(outDir, 'history.csv'), stringify(result.history, { header: true, columns: ['epoch', 'loss', 'expectedLoss', 'kl', 'gradientNorm', 'droppedSamples', 'seconds'] }));
-  await writeFile(join(outDir, 'report.html'), await renderReport(await buildReport(model, observed, truth, result, summary)));
+  await writeFile(join(outDir, 'report.html'), await renderReport(await buildReport(model, observed, truth, result, numberFlag('weight', values.weight)!, summary)));
 
   const q = result.posterior.quantiles([0.05, 0.5, 0.95]);
   const mean = result.posterior.mean();

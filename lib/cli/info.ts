@@ -5,7 +5,7 @@ export function infoText(): string {
   const info = backendInfo();
   const lines = [
     `agentgrad backends: ${info.backends.join(', ')} (default: ${info.defaultBackend})`,
-    `  cpu: ${info.cpu.threads} threads`,
+    `  cpu: ${info.cpu.threads} threads, ${info.cpu.instructionSet} kernels`,
     info.cuda.available
       ? `  cuda: ${info.cuda.device} (compute ${info.cuda.computeCapability}, ${(info.cuda.totalMemory / 2 ** 30).toFixed(1)} GiB)`
       : `  cuda: unavailable — ${info.cuda.reason}`,

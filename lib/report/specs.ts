@@ -11,8 +11,8 @@ export const colours = {
   prior: '#7f8c9a',
   posterior: '#e4572e',
   truth: '#111111',
-  band: '#4c78a8',
-  median: '#1f4e79',
+  band: '#9ecae1',
+  median: '#08519c',
   observed: '#e4572e',
 } as const;
 
@@ -21,7 +21,7 @@ const config = {
   background: 'white',
   view: { stroke: '#dddddd' },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eeeeee' },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'top' as const, title: null },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 400, orient: 'top' as const, title: null },
   title: { fontSize: 14, anchor: 'start' as const },
 };
 
@@ -33,7 +33,7 @@ export function lossSpec(history: readonly ReportHistoryPoint[]): TopLevelSpec {
   const series = [
     ['total loss', 'loss'],
     ['expected loss', 'expectedLoss'],
-    ['KL', 'kl'],
+    ['weighted KL (w · KL)', 'kl'],
   ] as const;
   const rows: Array<{ epoch: number; value: number; series: string }> = [];
   for (const point of thin(history, maxLinePoints)) {
@@ -85,8 +85,8 @@ export function marginalSpec(parameter: ReportParameter): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: parameter.name,
-    width: 300,
-    height: 180,
+    width: 250,
+    height: 170,
     config,
     layer: [
       {
@@ -127,7 +127,10 @@ export function predictiveSpec(series: ReportSeries): TopLevelSpec {
     maxLinePoints,
   );
   const domain = ['5–95% predictive', 'predictive median', 'observed'];
-  const colour = { scale: { domain, range: [colours.band, colours.median, colours.observed] } };
+  const colour = {
+    scale: { domain, range: [colours.band, colours.median, colours.observed] },
+    legend: { symbolType: 'square', symbolOpacity: 1, symbolStrokeWidth: 0 },
+  };
   const x = { field: 't', type: 'quantitative' as const, title: 't', scale: { zero: false, nice: false } };
   const y = { type: 'quantitative' as const, title: series.output, scale: { zero: false } };
   return {
@@ -139,7 +142,7 @@ export function predictiveSpec(series: ReportSeries): TopLevelSpec {
     data: { values: rows },
     layer: [
       {
-        mark: { type: 'area', opacity: 0.25 },
+        mark: { type: 'area', opacity: 0.6 },
         encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, color: { datum: domain[0], ...colour } },
       },
       {

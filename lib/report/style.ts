@@ -11,7 +11,7 @@ thead th { border-bottom: 2px solid #bbb; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.summary th { color: #555; font-weight: 600; }
 .panels { display: flex; flex-wrap: wrap; gap: 16px; }
-figure { margin: 0; background: white; border: 1px solid #e5e5e5; border-radius: 4px; padding: 8px; }
+figure { width: fit-content; margin: 0; background: white; border: 1px solid #e5e5e5; border-radius: 4px; padding: 8px; }
 figure svg { display: block; max-width: 100%; height: auto; }
 p.empty { color: #777; font-style: italic; }
 footer { margin-top: 40px; color: #888; font-size: 12px; }

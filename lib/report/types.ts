@@ -28,6 +28,7 @@ export interface ReportHistoryPoint {
   epoch: number;
   loss: number;
   expectedLoss: number;
+  /** The KL term as it enters the total loss, w · KL. */
   kl: number;
 }
 

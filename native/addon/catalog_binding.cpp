@@ -63,6 +63,7 @@ Napi::Value backend_info(const Napi::CallbackInfo& info) {
 
   Napi::Object cpu = Napi::Object::New(env);
   cpu.Set("threads", cpu::default_threads());
+  cpu.Set("instructionSet", cpu::instruction_set());
   result.Set("cpu", cpu);
 
   Napi::Object gpu = Napi::Object::New(env);

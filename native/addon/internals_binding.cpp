@@ -47,11 +47,11 @@ Napi::Value philox(const Napi::CallbackInfo& info) {
 }
 
 template <class T>
-T variate(const std::string& kind, const Philox4x32Counter& words) {
-  if (kind == "uniform") return uniform_from_words<T>(words);
-  if (kind == "normal") return normal_from_words<T>(words);
-  if (kind == "logistic") return logistic_from_uniform(uniform_from_words<T>(words));
-  if (kind == "gumbel") return gumbel_from_uniform(uniform_from_words<T>(words));
+T variate(const std::string& kind, const DrawKey& key, uint32_t agent) {
+  if (kind == "uniform") return uniform_draw<T>(key, agent, 0, 0);
+  if (kind == "normal") return normal_draw<T>(key, agent, 0, 0);
+  if (kind == "logistic") return logistic_from_uniform(uniform_draw<T>(key, agent, 0, 0));
+  if (kind == "gumbel") return gumbel_from_uniform(uniform_draw<T>(key, agent, 0, 0));
   throw_range_error("kind must be 'uniform', 'normal', 'logistic' or 'gumbel', got '" + kind + "'");
 }
 
@@ -64,8 +64,8 @@ Napi::Value variates(const Napi::CallbackInfo& info) {
   Napi::Float64Array out = Napi::Float64Array::New(info.Env(), static_cast<std::size_t>(count));
   const DrawKey key{seed, 0};
   for (int64_t i = 0; i < count; ++i) {
-    const Philox4x32Counter words = draw_words(key, static_cast<uint32_t>(i), 0, 0);
-    out[static_cast<std::size_t>(i)] = float64 ? variate<double>(kind, words) : static_cast<double>(variate<float>(kind, words));
+    const uint32_t agent = static_cast<uint32_t>(i);
+    out[static_cast<std::size_t>(i)] = float64 ? variate<double>(kind, key, agent) : static_cast<double>(variate<float>(kind, key, agent));
   }
   return out;
 }

@@ -27,11 +27,13 @@ struct AgentArray<Dual<T, K>> {
   AG_HD AG_INLINE static AgentArray over(T* storage, int agents) { return AgentArray{storage, agents}; }
   AG_HD AG_INLINE Dual<T, K> get(int i) const {
     Dual<T, K> x(data[i]);
+    AG_UNROLL_TANGENTS
     for (int k = 0; k < K; ++k) x.d[k] = data[(k + 1) * stride + i];
     return x;
   }
   AG_HD AG_INLINE void set(int i, const Dual<T, K>& x) const {
     data[i] = x.v;
+    AG_UNROLL_TANGENTS
     for (int k = 0; k < K; ++k) data[(k + 1) * stride + i] = x.d[k];
   }
 };

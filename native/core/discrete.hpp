@@ -25,16 +25,24 @@ struct DiscreteOptions {
   double sharpness;    // k of the sigmoid surrogate sigmoid(k (x - a)) of thresholds
 };
 
-// Concrete (binary Gumbel-softmax) relaxation: sigmoid((logit p + L) / tau) with L = logit(1 - u),
-// so that its hard limit is exactly 1[u < p]. At p in {0, 1} the draw is deterministic.
+// logit(p) = log p - log(1 - p); at p outside (0, 1), where a draw is deterministic, -inf or +inf
+// with zero tangents, so that sigmoid(logit(p) + noise) is exactly 0 or 1 there.
 template <class S>
-AG_HD AG_INLINE S relaxed_bernoulli(const S& p, RealOf<S> u, RealOf<S> tau) {
+AG_HD AG_INLINE S logit_of_probability(const S& p) {
   using T = RealOf<S>;
   const T pv = value(p);
-  if (!(pv > T(0) && pv < T(1))) return S(pv >= T(1) ? T(1) : T(0));
-  const S logit_p = log(p) - log1p(-p);
-  const T noise = log1p(-u) - log(u);
-  return sigmoid((logit_p + noise) / tau);
+  const T infinity = T(__builtin_huge_val());
+  const S inside = log(p) - log1p(-p);
+  return select(pv > T(0), select(pv < T(1), inside, S(infinity)), S(-infinity));
+}
+
+// Concrete (binary Gumbel-softmax) relaxation: sigmoid((logit p + L) / tau) with L = logit(1 - u),
+// so that its hard limit is exactly 1[u < p]. At p in {0, 1} the draw is deterministic. Only the
+// noise depends on the agent, so agent loops stay branch-free and vectorise.
+template <class S>
+AG_HD AG_INLINE S relaxed_bernoulli(const S& p, RealOf<S> u, RealOf<S> tau) {
+  const RealOf<S> noise = log1p(-u) - log(u);
+  return sigmoid((logit_of_probability(p) + noise) / tau);
 }
 
 // One Bernoulli(p) draw from the uniform u. In score mode, log p(sample) and its tangents are
@@ -45,14 +53,20 @@ AG_HD AG_INLINE S bernoulli(const S& p, RealOf<S> u, const DiscreteOptions& opti
   const T pv = value(p);
   const bool success = u < pv;
   const T hard = success ? T(1) : T(0);
+  // Without tangents only the value matters: every mode but relaxed is the exact sample.
+  constexpr bool kValueOnly = ScalarTraits<S>::tangents == 0;
+  if (kValueOnly && (options.mode == DiscreteMode::straight_through || options.mode == DiscreteMode::smoothed)) return S(hard);
   switch (options.mode) {
     case DiscreteMode::relaxed:
       return relaxed_bernoulli(p, u, T(options.temperature));
     case DiscreteMode::straight_through:
       return with_tangents_of(hard, relaxed_bernoulli(p, u, T(options.temperature)));
-    case DiscreteMode::smoothed:
+    case DiscreteMode::smoothed: {
       // E[tangent] = (1 - p) dp / (2 (1 - p)) + p dp / (2 p) = dp.
-      return with_scaled_tangents(hard, p, success ? T(0.5) / pv : T(0.5) / (T(1) - pv));
+      const T on_success = T(0.5) / pv;
+      const T on_failure = T(0.5) / (T(1) - pv);
+      return with_scaled_tangents(hard, p, success ? on_success : on_failure);
+    }
     case DiscreteMode::score:
       log_prob += success ? log(p) : log1p(-p);
       return S(hard);
@@ -68,6 +82,8 @@ template <class S>
 AG_HD AG_INLINE S above(const S& x, const S& a, const DiscreteOptions& options) {
   using T = RealOf<S>;
   const T hard = value(x) > value(a) ? T(1) : T(0);
+  constexpr bool kValueOnly = ScalarTraits<S>::tangents == 0;
+  if (kValueOnly && (options.mode == DiscreteMode::straight_through || options.mode == DiscreteMode::smoothed)) return S(hard);
   switch (options.mode) {
     case DiscreteMode::relaxed:
       return sigmoid(T(options.sharpness) * (x - a));

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "config.hpp"
+#include "float_math.hpp"
 
 namespace ag {
 
@@ -16,9 +17,11 @@ struct Dual {
   T d[K];
 
   AG_HD AG_INLINE Dual() : v(T(0)) {
+    AG_UNROLL_TANGENTS
     for (int k = 0; k < K; ++k) d[k] = T(0);
   }
   AG_HD AG_INLINE Dual(T value) : v(value) {  // NOLINT: constants promote implicitly
+    AG_UNROLL_TANGENTS
     for (int k = 0; k < K; ++k) d[k] = T(0);
   }
   AG_HD AG_INLINE static Dual variable(T value, int lane) {
@@ -57,6 +60,7 @@ AG_HD AG_INLINE T tangent(const Dual<T, K>& x, int k) { return x.d[k]; }
 template <class T, int K>
 AG_HD AG_INLINE Dual<T, K> chain(T fx, T slope, const Dual<T, K>& x) {
   Dual<T, K> r(fx);
+  AG_UNROLL_TANGENTS
   for (int k = 0; k < K; ++k) r.d[k] = slope * x.d[k];
   return r;
 }
@@ -70,18 +74,21 @@ AG_HD AG_INLINE Dual<T, K> operator-(const Dual<T, K>& a) {
 template <class T, int K>
 AG_HD AG_INLINE Dual<T, K> operator+(const Dual<T, K>& a, const Dual<T, K>& b) {
   Dual<T, K> r(a.v + b.v);
+  AG_UNROLL_TANGENTS
   for (int k = 0; k < K; ++k) r.d[k] = a.d[k] + b.d[k];
   return r;
 }
 template <class T, int K>
 AG_HD AG_INLINE Dual<T, K> operator-(const Dual<T, K>& a, const Dual<T, K>& b) {
   Dual<T, K> r(a.v - b.v);
+  AG_UNROLL_TANGENTS
   for (int k = 0; k < K; ++k) r.d[k] = a.d[k] - b.d[k];
   return r;
 }
 template <class T, int K>
 AG_HD AG_INLINE Dual<T, K> operator*(const Dual<T, K>& a, const Dual<T, K>& b) {
   Dual<T, K> r(a.v * b.v);
+  AG_UNROLL_TANGENTS
   for (int k = 0; k < K; ++k) r.d[k] = a.d[k] * b.v + a.v * b.d[k];
   return r;
 }
@@ -90,21 +97,32 @@ AG_HD AG_INLINE Dual<T, K> operator/(const Dual<T, K>& a, const Dual<T, K>& b) {
   const T inv = T(1) / b.v;
   const T q = a.v * inv;
   Dual<T, K> r(q);
+  AG_UNROLL_TANGENTS
   for (int k = 0; k < K; ++k) r.d[k] = (a.d[k] - q * b.d[k]) * inv;
   return r;
 }
 
-// Mixed Dual/constant forms, so `2 * x` and `x / n` need no explicit conversion.
-#define AG_DUAL_MIXED_OP(op)                                                                   \
-  template <class T, int K>                                                                    \
-  AG_HD AG_INLINE Dual<T, K> operator op(const Dual<T, K>& a, T b) { return a op Dual<T, K>(b); } \
-  template <class T, int K>                                                                    \
-  AG_HD AG_INLINE Dual<T, K> operator op(T a, const Dual<T, K>& b) { return Dual<T, K>(a) op b; }
-AG_DUAL_MIXED_OP(+)
-AG_DUAL_MIXED_OP(-)
-AG_DUAL_MIXED_OP(*)
-AG_DUAL_MIXED_OP(/)
-#undef AG_DUAL_MIXED_OP
+// Mixed Dual/constant forms, so `2 * x` and `x / n` need no explicit conversion. The constant has
+// no tangents, so they never multiply an infinite value by a zero tangent.
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator+(const Dual<T, K>& a, T b) { return chain(a.v + b, T(1), a); }
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator-(const Dual<T, K>& a, T b) { return chain(a.v - b, T(1), a); }
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator*(const Dual<T, K>& a, T b) { return chain(a.v * b, b, a); }
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator/(const Dual<T, K>& a, T b) {
+  const T inv = T(1) / b;
+  return chain(a.v * inv, inv, a);
+}
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator+(T a, const Dual<T, K>& b) { return chain(a + b.v, T(1), b); }
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator-(T a, const Dual<T, K>& b) { return chain(a - b.v, T(-1), b); }
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator*(T a, const Dual<T, K>& b) { return chain(a * b.v, a, b); }
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> operator/(T a, const Dual<T, K>& b) { return Dual<T, K>(a) / b; }
 
 template <class T, int K, class U>
 AG_HD AG_INLINE Dual<T, K>& operator+=(Dual<T, K>& a, const U& b) { return a = a + b; }
@@ -134,11 +152,11 @@ AG_DUAL_COMPARISON(!=)
 
 // ---- math functions: scalar overloads first, then the tangent rules ------------------------
 
-AG_HD AG_INLINE float exp(float x) { return ::expf(x); }
+AG_HD AG_INLINE float exp(float x) { return float_math::exp(x); }
 AG_HD AG_INLINE double exp(double x) { return ::exp(x); }
-AG_HD AG_INLINE float log(float x) { return ::logf(x); }
+AG_HD AG_INLINE float log(float x) { return float_math::log(x); }
 AG_HD AG_INLINE double log(double x) { return ::log(x); }
-AG_HD AG_INLINE float log1p(float x) { return ::log1pf(x); }
+AG_HD AG_INLINE float log1p(float x) { return float_math::log1p(x); }
 AG_HD AG_INLINE double log1p(double x) { return ::log1p(x); }
 AG_HD AG_INLINE float expm1(float x) { return ::expm1f(x); }
 AG_HD AG_INLINE double expm1(double x) { return ::expm1(x); }
@@ -153,12 +171,14 @@ AG_HD AG_INLINE double tanh(double x) { return ::tanh(x); }
 AG_HD AG_INLINE float cos(float x) { return ::cosf(x); }
 AG_HD AG_INLINE double cos(double x) { return ::cos(x); }
 
-// sigmoid(x) = 1 / (1 + e^-x), written so that neither tail overflows.
+// sigmoid(x) = 1 / (1 + e^-x), from e^-|x| so that neither tail overflows, and without branches.
 template <class T>
 AG_HD AG_INLINE T sigmoid(T x) {
-  if (x >= T(0)) return T(1) / (T(1) + exp(-x));
-  const T e = exp(x);
-  return e / (T(1) + e);
+  const T e = exp(-abs(x));
+  const T one_plus_e = T(1) + e;
+  const T positive_side = T(1) / one_plus_e;
+  const T negative_side = e / one_plus_e;
+  return x >= T(0) ? positive_side : negative_side;
 }
 // softplus(x) = log(1 + e^x), exact in both tails.
 template <class T>
@@ -216,6 +236,7 @@ AG_HD AG_INLINE Dual<T, K> pow(const Dual<T, K>& x, const Dual<T, K>& y) {
   // x^y log x -> 0 as x -> 0+ for y > 0; avoid 0 * -inf.
   const T dy = p == T(0) ? T(0) : p * log(x.v);
   Dual<T, K> r(p);
+  AG_UNROLL_TANGENTS
   for (int k = 0; k < K; ++k) r.d[k] = dx * x.d[k] + dy * y.d[k];
   return r;
 }

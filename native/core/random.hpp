@@ -1,6 +1,9 @@
 // Continuous variates from Philox words. Every draw is keyed by
 // (seed, replicate, agent, step, slot): the seed is the Philox key, the other four the counter.
 // Replicate-level draws (one value shared by all agents) use the agent index kCommonAgent.
+// Uniform draws are packed: one Philox call yields the uniforms of kUniformsPerCall<T> consecutive
+// agents (a float uses one word, a double two), counter (replicate, agent / kUniformsPerCall<T>,
+// step, slot | kPackedSlot); the flag keeps those counters apart from per-agent draws (normals).
 #pragma once
 
 #include <cstdint>
@@ -42,11 +45,6 @@ struct OpenUniform<double> {
   }
 };
 
-template <class T>
-AG_HD AG_INLINE T uniform_from_words(const Philox4x32Counter& w) {
-  return OpenUniform<T>::from(w.v[0], w.v[1]);
-}
-
 // Box–Muller on the two uniforms one Philox call provides (words 0-1 and 2-3).
 template <class T>
 AG_HD AG_INLINE T normal_from_words(const Philox4x32Counter& w) {
@@ -65,6 +63,42 @@ AG_HD AG_INLINE T logistic_from_uniform(T u) {
 template <class T>
 AG_HD AG_INLINE T gumbel_from_uniform(T u) {
   return -log(-log(u));
+}
+
+constexpr uint32_t kPackedSlot = 0x80000000u;
+template <class T>
+constexpr uint32_t kWordsPerUniform = sizeof(T) / sizeof(uint32_t);
+template <class T>
+constexpr uint32_t kUniformsPerCall = 4 / kWordsPerUniform<T>;
+
+AG_HD AG_INLINE Philox4x32Counter packed_uniform_words(const DrawKey& key, uint32_t block, uint32_t step,
+                                                       uint32_t slot) {
+  return draw_words(key, block, step, slot | kPackedSlot);
+}
+
+// Word `index` (0-3) chosen by selects rather than indexing, so that the words stay in registers on GPU.
+AG_HD AG_INLINE uint32_t word_at(const Philox4x32Counter& w, uint32_t index) {
+  const uint32_t low = index == 0 ? w.v[0] : w.v[1];
+  const uint32_t high = index == 2 ? w.v[2] : w.v[3];
+  return index < 2 ? low : high;
+}
+
+// The uniform of the agent at position `lane` of its Philox call.
+template <class T>
+AG_HD AG_INLINE T packed_uniform(const Philox4x32Counter& w, uint32_t lane) {
+  const uint32_t first = lane * kWordsPerUniform<T>;
+  return OpenUniform<T>::from(word_at(w, first), word_at(w, (first + 1) % 4));
+}
+
+template <class T>
+AG_HD AG_INLINE T uniform_draw(const DrawKey& key, uint32_t agent, uint32_t step, uint32_t slot) {
+  const Philox4x32Counter words = packed_uniform_words(key, agent / kUniformsPerCall<T>, step, slot);
+  return packed_uniform<T>(words, agent % kUniformsPerCall<T>);
+}
+
+template <class T>
+AG_HD AG_INLINE T normal_draw(const DrawKey& key, uint32_t agent, uint32_t step, uint32_t slot) {
+  return normal_from_words<T>(draw_words(key, agent, step, slot));
 }
 
 }  // namespace ag

@@ -15,6 +15,7 @@ AG_HD AG_INLINE T with_scaled_tangents(T v, T /*source*/, T /*scale*/) {
 template <class T, int K>
 AG_HD AG_INLINE Dual<T, K> with_scaled_tangents(T v, const Dual<T, K>& source, T scale) {
   Dual<T, K> r(v);
+  AG_UNROLL_TANGENTS
   for (int k = 0; k < K; ++k) r.d[k] = scale * source.d[k];
   return r;
 }
@@ -23,6 +24,19 @@ AG_HD AG_INLINE Dual<T, K> with_scaled_tangents(T v, const Dual<T, K>& source, T
 template <class S>
 AG_HD AG_INLINE S with_tangents_of(RealOf<S> v, const S& source) {
   return with_scaled_tangents(v, source, RealOf<S>(1));
+}
+
+// `condition ? a : b` per component, so that agent loops stay branch-free.
+template <class T>
+AG_HD AG_INLINE T select(bool condition, T a, T b) {
+  return condition ? a : b;
+}
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> select(bool condition, const Dual<T, K>& a, const Dual<T, K>& b) {
+  Dual<T, K> r(condition ? a.v : b.v);
+  AG_UNROLL_TANGENTS
+  for (int k = 0; k < K; ++k) r.d[k] = condition ? a.d[k] : b.d[k];
+  return r;
 }
 
 // Writes `x` into K tangent lanes (those past the scalar's own count are zero).

@@ -12,6 +12,10 @@
 //   bool is_leader() const;                        // exactly one member writes replicate outputs
 //   S total_log_prob();                            // score mode: sum of all members' log p
 //
+// and may replace uniforms(step, slot) with a faster form of the same numbers: the handle it
+// returns gives u(i) == uniform(i, step, slot), read only inside the next for_each_agent or sum and
+// only for the agent being visited (the CPU team draws them a tile of agents at a time).
+//
 // Model code must reach every team call in uniform control flow (all members take the same path),
 // and touch another agent's state only after a for_each_agent or sum has returned.
 #pragma once
@@ -25,32 +29,55 @@
 
 namespace ag {
 
-template <class S>
+// Where a team's estimator mode comes from: the run-time options (one GPU kernel serves every
+// mode), or a compile-time constant (the CPU, whose agent loops then carry no mode branches).
+struct ModeFromOptions {
+  AG_HD AG_INLINE static DiscreteMode of(const DiscreteOptions& options) { return options.mode; }
+};
+template <DiscreteMode M>
+struct FixedMode {
+  AG_HD AG_INLINE static constexpr DiscreteMode of(const DiscreteOptions&) { return M; }
+};
+
+template <class S, class Mode = ModeFromOptions>
 class TeamDraws {
  public:
   using Scalar = S;
   using Real = RealOf<S>;
 
+  // The uniforms of every agent at one (step, slot), each computed where it is read.
+  struct Uniforms {
+    DrawKey key;
+    uint32_t step;
+    uint32_t slot;
+    AG_HD AG_INLINE Real operator()(int agent) const { return uniform_draw<Real>(key, agent, step, slot); }
+  };
+
   AG_HD TeamDraws(DrawKey key, DiscreteOptions discrete) : key_(key), discrete_(discrete), log_prob_(Real(0)) {}
 
   AG_HD AG_INLINE uint32_t replicate() const { return key_.replicate; }
-  AG_HD AG_INLINE const DiscreteOptions& discrete() const { return discrete_; }
+  AG_HD AG_INLINE DiscreteOptions discrete() const {
+    return DiscreteOptions{Mode::of(discrete_), discrete_.temperature, discrete_.sharpness};
+  }
 
   AG_HD AG_INLINE Real uniform(uint32_t agent, uint32_t step, uint32_t slot) const {
-    return uniform_from_words<Real>(draw_words(key_, agent, step, slot));
+    return uniform_draw<Real>(key_, agent, step, slot);
   }
+  AG_HD AG_INLINE Uniforms uniforms(uint32_t step, uint32_t slot) const { return Uniforms{key_, step, slot}; }
   AG_HD AG_INLINE Real normal(uint32_t agent, uint32_t step, uint32_t slot) const {
-    return normal_from_words<Real>(draw_words(key_, agent, step, slot));
+    return normal_draw<Real>(key_, agent, step, slot);
   }
   // One standard normal shared by every agent of the replicate at this step.
   AG_HD AG_INLINE Real common_normal(uint32_t step, uint32_t slot) const {
     return normal(kCommonAgent, step, slot);
   }
+  // A Bernoulli(p) draw from the uniform u, under the team's estimator mode.
+  AG_HD AG_INLINE S bernoulli(const S& p, Real u) { return ag::bernoulli(p, u, discrete(), log_prob_); }
   AG_HD AG_INLINE S bernoulli(const S& p, uint32_t agent, uint32_t step, uint32_t slot) {
-    return ag::bernoulli(p, uniform(agent, step, slot), discrete_, log_prob_);
+    return bernoulli(p, uniform(agent, step, slot));
   }
   // 1[x > a] under the team's estimator mode.
-  AG_HD AG_INLINE S above(const S& x, const S& a) const { return ag::above(x, a, discrete_); }
+  AG_HD AG_INLINE S above(const S& x, const S& a) const { return ag::above(x, a, discrete()); }
 
  protected:
   DrawKey key_;

@@ -1,12 +1,14 @@
 #include "cpu_backend.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "../models/cancelled.hpp"
 #include "../models/registry.hpp"
 #include "../models/scalar_dispatch.hpp"
-#include "cpu_team.hpp"
+#include "cpu_kernels.hpp"
 #include "thread_pool.hpp"
 
 namespace ag::cpu {
@@ -21,30 +23,86 @@ bool is_cancelled(const int32_t* cancel) {
   return cancel != nullptr && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0;
 }
 
-template <class Model, class S>
+enum class Isa { baseline, avx2, avx512 };
+
+bool supports_avx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+
+// The widest instruction set this CPU runs, unless AGENTGRAD_CPU_ISA (baseline, avx2, avx512) asks
+// for a narrower one; every set gives bitwise the same results.
+Isa selected_isa() {
+  const Isa widest = supports_avx512() ? Isa::avx512 : __builtin_cpu_supports("avx2") ? Isa::avx2 : Isa::baseline;
+  const char* requested = std::getenv("AGENTGRAD_CPU_ISA");
+  if (requested == nullptr) return widest;
+  const Isa wanted = std::strcmp(requested, "baseline") == 0 ? Isa::baseline
+                     : std::strcmp(requested, "avx2") == 0   ? Isa::avx2
+                                                             : Isa::avx512;
+  return std::min(wanted, widest);
+}
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::avx512: return "avx512";
+    case Isa::avx2: return "avx2";
+    case Isa::baseline:
+    default: return "baseline";
+  }
+}
+
+ReplicateKernel<float> isa_kernel(Isa isa, const char* model, int bucket, DiscreteMode mode, float) {
+  switch (isa) {
+    case Isa::avx512: return avx512::float_kernel(model, bucket, mode);
+    case Isa::avx2: return avx2::float_kernel(model, bucket, mode);
+    case Isa::baseline:
+    default: return baseline::float_kernel(model, bucket, mode);
+  }
+}
+ReplicateKernel<double> isa_kernel(Isa isa, const char* model, int bucket, DiscreteMode mode, double) {
+  switch (isa) {
+    case Isa::avx512: return avx512::double_kernel(model, bucket, mode);
+    case Isa::avx2: return avx2::double_kernel(model, bucket, mode);
+    case Isa::baseline:
+    default: return baseline::double_kernel(model, bucket, mode);
+  }
+}
+
+// The selected set's kernel, or the baseline one where the wide sets carry none.
+template <class T>
+ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, DiscreteMode mode) {
+  const ReplicateKernel<T> wide = isa_kernel(isa, model, bucket, mode, T());
+  return wide != nullptr ? wide : isa_kernel(Isa::baseline, model, bucket, mode, T());
+}
+
+template <class Model, class T>
 void simulate_model(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
-  using T = RealOf<S>;
+  const int bucket = tangent_bucket(static_cast<int>(request.tangent_params.size()));
+  const ReplicateKernel<T> kernel = kernel_of<T>(selected_isa(), Model::kName, bucket, request.discrete.mode);
   const ReplicateInputs<T> inputs = make_replicate_inputs<Model, T>(request);
   const OutputLayout layout = output_layout(request, output_count<Model>());
   const int lanes = lanes_for(request);
-  const std::size_t workspace_reals = agent_fields_reals<S>(Model::kAgentFields, inputs.agents);
+  std::size_t workspace_reals = 0;
+  visit_scalar_of<T>(bucket, [&](auto scalar_tag) {
+    workspace_reals = agent_fields_reals<typename decltype(scalar_tag)::type>(Model::kAgentFields, inputs.agents);
+  });
   std::vector<std::vector<T>> workspaces(lanes, std::vector<T>(workspace_reals));
   const std::vector<T> table = theta_table_as<T>(request);
   constexpr int kParams = parameter_count<Model>();
 
   ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
     if (is_cancelled(cancel)) throw Cancelled();
-    CpuTeam<S> team(DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete, inputs.agents,
-                    workspaces[lane].data());
     const T* point = table.empty() ? inputs.theta : table.data() + static_cast<std::size_t>(r) * kParams;
-    run_replicate<Model, S, CpuTeam<S>, kParams, output_count<Model>()>(team, inputs, point,
-                                                                        replicate_outputs<T>(buffers, layout, r));
+    kernel(inputs, point, DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete,
+           replicate_outputs<T>(buffers, layout, r), workspaces[lane].data());
   });
 }
 
 }  // namespace
 
 int default_threads() { return hardware_threads(); }
+
+const char* instruction_set() { return isa_name(selected_isa()); }
 
 std::size_t workspace_bytes(const SimulationRequest& request) {
   std::size_t bytes = 0;
@@ -63,9 +121,11 @@ std::size_t workspace_bytes(const SimulationRequest& request) {
 void simulate(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
   const bool known = visit_model(request.model.c_str(), [&](auto model_tag) {
     using Model = typename decltype(model_tag)::type;
-    visit_scalar(request.dtype, static_cast<int>(request.tangent_params.size()), [&](auto scalar_tag) {
-      simulate_model<Model, typename decltype(scalar_tag)::type>(request, buffers, cancel);
-    });
+    if (request.dtype == Dtype::float64) {
+      simulate_model<Model, double>(request, buffers, cancel);
+    } else {
+      simulate_model<Model, float>(request, buffers, cancel);
+    }
   });
   if (!known) throw std::runtime_error("unknown model '" + request.model + "'");
 }

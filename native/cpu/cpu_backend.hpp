@@ -16,4 +16,7 @@ void simulate(const SimulationRequest& request, const SimulationBuffers& buffers
 
 int default_threads();
 
+// The instruction set the CPU kernels run with: "baseline" (x86-64), "avx2" or "avx512".
+const char* instruction_set();
+
 }  // namespace ag::cpu

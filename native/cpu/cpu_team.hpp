@@ -1,21 +1,43 @@
-// The team contract (core/team.hpp) on one CPU thread: the agent loop is a plain loop and a
-// reduction is a sequential sum, so a replicate's numbers never depend on the thread running it.
+// The team contract (core/team.hpp) on one CPU thread. Agent loops run a tile of agents at a time:
+// the uniforms the model declared for the loop are drawn for the whole tile first (one Philox call
+// per kUniformsPerCall agents), then the body runs over the tile as a plain loop the compiler can
+// vectorise. Sums go through kPartialSums independent lanes added in a fixed order, so a
+// replicate's numbers depend neither on the thread running it nor on the instruction set.
 #pragma once
 
-#include <cstddef>
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
 
 #include "../core/agent_array.hpp"
+#include "../core/random.hpp"
 #include "../core/team.hpp"
 
 namespace ag::cpu {
 
-template <class S>
-class CpuTeam : public TeamDraws<S> {
+template <class S, class Mode>
+class CpuTeam : public TeamDraws<S, Mode> {
  public:
   using Real = RealOf<S>;
+  static constexpr int kTile = 256;
+  static constexpr int kMaxDeclaredUniforms = 4;
+  static constexpr int kPartialSums = 16;
+  static constexpr int kComponents = static_cast<int>(AgentArray<S>::reals_per_agent());
+  static_assert(kTile % kPartialSums == 0 && kTile % kUniformsPerCall<Real> == 0, "tiles hold whole groups");
+
+  // The uniforms declared for one (step, slot), read from the current tile.
+  class TileUniforms {
+   public:
+    TileUniforms(const Real* row, const int& tile_begin) : row_(row), tile_begin_(tile_begin) {}
+    AG_INLINE Real operator()(int agent) const { return row_[agent - tile_begin_]; }
+
+   private:
+    const Real* row_;
+    const int& tile_begin_;
+  };
 
   CpuTeam(DrawKey key, DiscreteOptions discrete, int agents, Real* workspace)
-      : TeamDraws<S>(key, discrete), agents_(agents), workspace_(workspace) {}
+      : TeamDraws<S, Mode>(key, discrete), agents_(agents), workspace_(workspace) {}
 
   int agents() const { return agents_; }
   bool is_leader() const { return true; }
@@ -25,21 +47,107 @@ class CpuTeam : public TeamDraws<S> {
     return AgentArray<S>::over(workspace_ + agent_fields_reals<S>(field, agents_), agents_);
   }
 
+  TileUniforms uniforms(uint32_t step, uint32_t slot) {
+    if (declared_count_ == kMaxDeclaredUniforms) throw std::logic_error("too many uniforms declared for one agent loop");
+    declared_[declared_count_] = Declared{step, slot};
+    return TileUniforms(tile_uniforms_[declared_count_++], tile_begin_);
+  }
+
   template <class F>
   AG_INLINE void for_each_agent(F&& f) {
-    for (int i = 0; i < agents_; ++i) f(i);
+    for (int begin = 0; begin < agents_; begin += kTile) {
+      const int end = std::min(begin + kTile, agents_);
+      draw_tile(begin, end);
+      visit(begin, end, f);
+    }
+    declared_count_ = 0;
   }
 
   template <class F>
   AG_INLINE S sum(F&& f) {
-    S total(Real(0));
-    for (int i = 0; i < agents_; ++i) total += f(i);
-    return total;
+    PartialSums partial;
+    const AgentArray<S> results = AgentArray<S>::over(tile_results_, kTile);
+    for (int begin = 0; begin < agents_; begin += kTile) {
+      const int end = std::min(begin + kTile, agents_);
+      draw_tile(begin, end);
+      auto record = [&](int i) { results.set(i - begin, f(i)); };
+      visit(begin, end, record);
+      partial.add(tile_results_, end - begin);
+    }
+    declared_count_ = 0;
+    return partial.total();
   }
 
  private:
+  struct Declared {
+    uint32_t step;
+    uint32_t slot;
+  };
+
+  // Per-lane sums of the tiles' results, one row of lanes per component of S.
+  class PartialSums {
+   public:
+    void add(const Real* results, int count) {
+      for (int c = 0; c < kComponents; ++c) {
+        const Real* column = results + c * kTile;
+        Real* lanes = lanes_[c];
+        int group = 0;
+        for (; group + kPartialSums <= count; group += kPartialSums) {
+          for (int j = 0; j < kPartialSums; ++j) lanes[j] += column[group + j];
+        }
+        for (int j = 0; group + j < count; ++j) lanes[j] += column[group + j];
+      }
+    }
+    S total() {
+      Real totals[kComponents];
+      for (int c = 0; c < kComponents; ++c) {
+        for (int width = kPartialSums / 2; width >= 1; width /= 2) {
+          for (int j = 0; j < width; ++j) lanes_[c][j] += lanes_[c][j + width];
+        }
+        totals[c] = lanes_[c][0];
+      }
+      return AgentArray<S>::over(totals, 1).get(0);
+    }
+
+   private:
+    Real lanes_[kComponents][kPartialSums] = {};
+  };
+
+  void draw_tile(int begin, int end) {
+    tile_begin_ = begin;
+    for (int d = 0; d < declared_count_; ++d) draw_uniforms(tile_uniforms_[d], begin, end, declared_[d]);
+  }
+
+  void draw_uniforms(Real* row, int begin, int end, Declared at) const {
+    constexpr int per_call = static_cast<int>(kUniformsPerCall<Real>);
+    const int calls = (end - begin + per_call - 1) / per_call;
+    const uint32_t first_block = static_cast<uint32_t>(begin / per_call);
+    for (int b = 0; b < calls; ++b) {
+      const Philox4x32Counter words = packed_uniform_words(this->key_, first_block + b, at.step, at.slot);
+      for (int lane = 0; lane < per_call; ++lane) row[b * per_call + lane] = packed_uniform<Real>(words, lane);
+    }
+  }
+
+  // Runs f over agents [begin, end), with f inlined (flatten) so that the loop can vectorise. Each
+  // call touches only its own agent, so iterations are independent (ivdep) -- except in score
+  // mode, where every draw adds to log_prob_ in agent order.
+  template <class F>
+  __attribute__((flatten)) void visit(int begin, int end, F& f) {
+    if constexpr (Mode::of(DiscreteOptions{}) == DiscreteMode::score) {
+      for (int i = begin; i < end; ++i) f(i);
+    } else {
+#pragma GCC ivdep
+      for (int i = begin; i < end; ++i) f(i);
+    }
+  }
+
   int agents_;
   Real* workspace_;
+  int tile_begin_ = 0;
+  int declared_count_ = 0;
+  Declared declared_[kMaxDeclaredUniforms];
+  alignas(64) Real tile_uniforms_[kMaxDeclaredUniforms][kTile];
+  alignas(64) Real tile_results_[kComponents * kTile];
 };
 
 }  // namespace ag::cpu

@@ -36,8 +36,9 @@ struct RandomWalk {
   AG_HD static void step(Team& team, const S* theta, const double* /*settings*/, State<S>& state, int t) {
     using T = RealOf<S>;
     const S p = theta[kP];
+    const auto move_uniforms = team.uniforms(t, kSlotMove);
     const S total = team.sum([&](int i) {
-      const S move = T(2) * team.bernoulli(p, i, t, kSlotMove) - T(1);
+      const S move = T(2) * team.bernoulli(p, move_uniforms(i)) - T(1);
       const S x = state.position.get(i) + move;
       state.position.set(i, x);
       return x;

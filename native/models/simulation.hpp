@@ -70,8 +70,8 @@ AG_HD AG_INLINE S parameter_scalar(RealOf<S> x, int32_t lane) {
 // The whole trajectory of one replicate at parameter point `point`: init, then `steps` steps,
 // observing after each.
 template <class Model, class S, class Team, int NumParams, int NumOutputs>
-AG_HD void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>& in, const RealOf<S>* point,
-                         const ReplicateOutputs<RealOf<S>>& out) {
+AG_HD AG_FLATTEN void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>& in, const RealOf<S>* point,
+                                    const ReplicateOutputs<RealOf<S>>& out) {
   S theta[NumParams];
   for (int j = 0; j < NumParams; ++j) theta[j] = parameter_scalar<S>(point[j], in.lane[j]);
 

@@ -1,0 +1,104 @@
+// Branch-free single-precision exp, log and log1p (Cephes polynomials, within 1-2 ulp). They are
+// plain arithmetic and selects, so agent loops that call them vectorise on the CPU; the GPU runs
+// the same code, so both backends compute the same values.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "config.hpp"
+
+namespace ag::float_math {
+
+AG_HD AG_INLINE uint32_t bits_of(float x) {
+#if AG_DEVICE_CODE
+  return __float_as_uint(x);
+#else
+  uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
+#endif
+}
+
+AG_HD AG_INLINE float from_bits(uint32_t bits) {
+#if AG_DEVICE_CODE
+  return __uint_as_float(bits);
+#else
+  float x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+#endif
+}
+
+constexpr float kInfinity = __builtin_huge_valf();
+constexpr float kLn2High = 0.693359375f;  // ln 2 = kLn2High + kLn2Low, kLn2High exact in 9 bits
+constexpr float kLn2Low = -2.12194440e-4f;
+
+// 2^k for k in [-126, 127].
+AG_HD AG_INLINE float power_of_two(int32_t k) { return from_bits(static_cast<uint32_t>(k + 127) << 23); }
+
+AG_HD AG_INLINE float exp(float x) {
+  // Beyond these bounds exp(x) is inf or 0 anyway; comparisons written so that NaN passes through.
+  x = x > 89.0f ? 89.0f : x;
+  x = x < -104.0f ? -104.0f : x;
+  // n = round(x / ln 2), read off the low mantissa bits of x / ln 2 + 1.5 * 2^23.
+  constexpr float kRoundingBias = 12582912.0f;
+  const float biased = x * 1.44269504088896341f + kRoundingBias;
+  const float n = biased - kRoundingBias;
+  const int32_t whole = static_cast<int32_t>(bits_of(biased) - bits_of(kRoundingBias));
+  const float r = (x - n * kLn2High) - n * kLn2Low;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float exp_r = p * (r * r) + r + 1.0f;
+  // 2^n in two factors, so that subnormal results and overflow to inf come out right.
+  const int32_t half = whole / 2;
+  return exp_r * power_of_two(half) * power_of_two(whole - half);
+}
+
+AG_HD AG_INLINE float log(float x) {
+  constexpr float kSmallestNormal = 1.17549435e-38f;
+  const bool subnormal = x < kSmallestNormal;
+  const float lifted = x * 8388608.0f;  // 2^23 lifts subnormals into the normal range
+  const uint32_t bits = bits_of(subnormal ? lifted : x);
+  int32_t exponent = static_cast<int32_t>(bits >> 23) - (subnormal ? 126 + 23 : 126);
+  const float mantissa = from_bits((bits & 0x007FFFFFu) | 0x3F000000u);  // in [0.5, 1)
+  const bool below_sqrt_half = mantissa < 0.707106781186547524f;
+  exponent -= below_sqrt_half ? 1 : 0;
+  const float doubled = mantissa + mantissa;
+  const float f = (below_sqrt_half ? doubled : mantissa) - 1.0f;
+  const float f2 = f * f;
+  float p = 7.0376836292e-2f;
+  p = p * f - 1.1514610310e-1f;
+  p = p * f + 1.1676998740e-1f;
+  p = p * f - 1.2420140846e-1f;
+  p = p * f + 1.4249322787e-1f;
+  p = p * f - 1.6668057665e-1f;
+  p = p * f + 2.0000714765e-1f;
+  p = p * f - 2.4999993993e-1f;
+  p = p * f + 3.3333331174e-1f;
+  const float e = static_cast<float>(exponent);
+  float y = p * f * f2;
+  y += e * kLn2Low;
+  y += -0.5f * f2;
+  float result = (f + y) + e * kLn2High;
+  result = x == 0.0f ? -kInfinity : result;
+  result = x == kInfinity ? kInfinity : result;
+  result = x < 0.0f ? kInfinity - kInfinity : result;  // NaN
+  return x != x ? x : result;
+}
+
+// log(1 + x) = log(u) + (x - (u - 1)) / u to first order, with u = 1 + x rounded: the second term
+// restores what rounding u lost. At u = 0 the term is 0 (the denominator is kept off zero).
+AG_HD AG_INLINE float log1p(float x) {
+  constexpr float kSmallestNormal = 1.17549435e-38f;
+  const float u = 1.0f + x;
+  const float denominator = u > kSmallestNormal ? u : kSmallestNormal;
+  const float result = log(u) - ((u - 1.0f) - x) / denominator;
+  return x == kInfinity ? x : result;
+}
+
+}  // namespace ag::float_math
