@@ -1,4 +1,4 @@
-// npm run bench [-- throughput|estimators|end-to-end ...] [--quick] [--backend cpu|cuda|auto]: prints markdown
+// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report ...] [--quick] [--backend cpu|cuda|auto]: prints markdown
 // tables and writes a JSON record to bench/results/. Without suite names every suite runs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { backendInfo } from '../lib/index.js';
+import { cudaReport, cudaReportMarkdown } from './cudaReport.js';
 import { endToEndMarkdown, endToEndRows } from './endToEnd.js';
 import { estimatorMarkdown, estimatorRows } from './estimators.js';
+import { memoryMarkdown, memoryRows } from './memory.js';
+import { peerMarkdown, peerRows } from './peerComparison.js';
 import { throughputRows, type ThroughputRow } from './throughput.js';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
@@ -42,7 +45,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: { quick: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' } },
   });
-  const allSuites = ['throughput', 'end-to-end', 'estimators'];
+  const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report'];
   const suites = new Set(positionals.length > 0 ? positionals : allSuites);
   for (const suite of suites) {
     if (!allSuites.includes(suite)) throw new Error(`unknown suite '${suite}'; suites: ${allSuites.join(', ')}`);
@@ -71,6 +74,21 @@ async function main(): Promise<void> {
     const rows = await estimatorRows({ quick: values.quick });
     console.log('## Gradient estimators\n\n' + estimatorMarkdown(rows) + '\n');
     record['estimators'] = rows;
+  }
+  if (suites.has('peers')) {
+    const suite = await peerRows({ quick: values.quick, backend });
+    console.log('## Peers\n\n' + peerMarkdown(suite) + '\n');
+    record['peers'] = suite;
+  }
+  if (suites.has('memory')) {
+    const suite = await memoryRows({ quick: values.quick, backend });
+    console.log('## Memory\n\n' + memoryMarkdown(suite) + '\n');
+    record['memory'] = suite;
+  }
+  if (suites.has('cuda-report')) {
+    const report = cudaReport();
+    console.log('## CUDA static report\n\n' + cudaReportMarkdown(report) + '\n');
+    record['cudaReport'] = report;
   }
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -1,0 +1,170 @@
+// CUDA static report: compiles native/cuda/cuda_backend.cu for one architecture with
+// `-Xptxas -v` (the flags scripts/nvcc.cjs uses) and lists registers, stack, spill stores/loads
+// and shared memory per kernel, with demangled names split into model and scalar type. Kernels
+// that spill are flagged. Needs nvcc, not a GPU; skipped with a note when nvcc is missing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface KernelRow {
+  model: string;
+  scalar: string;
+  registers: number;
+  stackBytes: number;
+  spillStoreBytes: number;
+  spillLoadBytes: number;
+  sharedBytes: number;
+  spills: boolean;
+  name: string;
+}
+
+export interface CudaReport {
+  skipped: string | null;
+  arch: string;
+  nvcc: string | null;
+  nvccVersion: string | null;
+  command: string[];
+  compileSeconds: number;
+  kernels: KernelRow[];
+  spilling: number;
+  /** Non-kernel device functions with their own stack frames and spills (e.g. libdevice slow paths). */
+  callees: Array<{ name: string; stackBytes: number; spillStoreBytes: number; spillLoadBytes: number }>;
+}
+
+function nvccPath(): string {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'nvcc.cjs'), '--path'], { encoding: 'utf8', env: { ...process.env, AGENTGRAD_NO_CUDA: '' } });
+  return r.status === 0 ? r.stdout.trim() : '';
+}
+
+function demangle(names: string[]): string[] {
+  if (names.length === 0) return [];
+  const r = spawnSync('c++filt', [], { input: names.join('\n') + '\n', encoding: 'utf8' });
+  if (r.status !== 0) return names;
+  const out = r.stdout.split('\n');
+  return names.map((n, i) => out[i] || n);
+}
+
+// simulate_replicates_kernel<ag::Volatility, ag::Dual<float, 4> >(...) -> model, scalar.
+function modelAndScalar(demangled: string): { model: string; scalar: string } {
+  const open = demangled.indexOf('<');
+  if (open < 0) return { model: demangled, scalar: '' };
+  let depth = 0;
+  let end = open;
+  for (let i = open; i < demangled.length; i++) {
+    if (demangled[i] === '<') depth++;
+    else if (demangled[i] === '>' && --depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  const args = demangled.slice(open + 1, end);
+  let split = -1;
+  depth = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '<') depth++;
+    else if (args[i] === '>') depth--;
+    else if (args[i] === ',' && depth === 0) {
+      split = i;
+      break;
+    }
+  }
+  const strip = (s: string) => s.trim().replace(/^ag::/, '').replace(/ag::/g, '');
+  return split < 0 ? { model: strip(args), scalar: '' } : { model: strip(args.slice(0, split)), scalar: strip(args.slice(split + 1)) };
+}
+
+// float, double, Dual<float, 1..16>, Dual<double, 1..16>.
+function scalarRank(scalar: string): number {
+  const dual = /Dual<(float|double), (\d+)>/.exec(scalar);
+  if (dual) return (dual[1] === 'float' ? 100 : 200) + Number(dual[2]);
+  return scalar === 'float' ? 0 : scalar === 'double' ? 1 : 50;
+}
+
+export function parsePtxasLog(log: string): { kernels: KernelRow[]; callees: CudaReport['callees'] } {
+  const lines = log.split('\n');
+  const entries: Array<Omit<KernelRow, 'model' | 'scalar'>> = [];
+  const callees: CudaReport['callees'] = [];
+  let current: Omit<KernelRow, 'model' | 'scalar'> | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const entry = /Compiling entry function '([^']+)'/.exec(line);
+    if (entry) {
+      current = { name: entry[1]!, registers: 0, stackBytes: 0, spillStoreBytes: 0, spillLoadBytes: 0, sharedBytes: 0, spills: false };
+      entries.push(current);
+      continue;
+    }
+    const props = /Function properties for (\S+)/.exec(line);
+    if (props) {
+      const stats = /(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads/.exec(lines[i + 1] ?? '');
+      if (!stats) continue;
+      const [stack, stores, loads] = [Number(stats[1]), Number(stats[2]), Number(stats[3])];
+      if (current && props[1] === current.name) {
+        current.stackBytes = stack;
+        current.spillStoreBytes = stores;
+        current.spillLoadBytes = loads;
+        current.spills = stores > 0 || loads > 0;
+      } else {
+        callees.push({ name: props[1]!, stackBytes: stack, spillStoreBytes: stores, spillLoadBytes: loads });
+      }
+      i++;
+      continue;
+    }
+    const used = /Used (\d+) registers.*?(?:(\d+) bytes smem)?$/.exec(line);
+    if (used && current) {
+      current.registers = Number(used[1]);
+      current.sharedBytes = used[2] ? Number(used[2]) : 0;
+    }
+  }
+  const pretty = demangle(entries.map((e) => e.name));
+  const kernels = entries.map((e, i) => {
+    const name = pretty[i]!.replace(/^ag::cuda::\(anonymous namespace\)::/, '');
+    return { ...modelAndScalar(name), ...e, name };
+  });
+  const calleeNames = demangle(callees.map((c) => c.name));
+  return { kernels, callees: callees.map((c, i) => ({ ...c, name: calleeNames[i]! })) };
+}
+
+export function cudaReport(options: { arch?: string; log?: (line: string) => void } = {}): CudaReport {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const arch = options.arch ?? process.env['AGENTGRAD_CUDA_REPORT_ARCH'] ?? '90';
+  const nvcc = nvccPath();
+  const empty: CudaReport = { skipped: null, arch: `sm_${arch}`, nvcc: nvcc || null, nvccVersion: null, command: [], compileSeconds: 0, kernels: [], spilling: 0, callees: [] };
+  if (!nvcc) return { ...empty, skipped: 'nvcc not found (PATH, CUDA_PATH, /usr/local/cuda/bin): no CUDA static report' };
+  const version = /release [\d.]+, V[\d.]+/.exec(execFileSync(nvcc, ['--version'], { encoding: 'utf8' }))?.[0] ?? null;
+  const dir = mkdtempSync(join(tmpdir(), 'agentgrad-ptxas-'));
+  const command = [
+    '-std=c++17', '-O3', '--threads', '0', '-DAGENTGRAD_WITH_CUDA=1', '-Xcompiler', '-fPIC', '-Xptxas', '-v',
+    '-gencode', `arch=compute_${arch},code=sm_${arch}`, '-c', join(root, 'native', 'cuda', 'cuda_backend.cu'), '-o', join(dir, 'cuda_backend.o'),
+  ];
+  log(`cuda-report: nvcc ${command.join(' ')} (a few minutes)`);
+  const start = Date.now();
+  const r = spawnSync(nvcc, command, { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const compileSeconds = (Date.now() - start) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) {
+    return { ...empty, nvccVersion: version, command, compileSeconds, skipped: `nvcc failed (exit ${r.status ?? r.signal}): ${`${r.stderr}`.trim().split('\n').slice(-5).join(' | ')}` };
+  }
+  const { kernels, callees } = parsePtxasLog(`${r.stdout}\n${r.stderr}`);
+  kernels.sort((a, b) => a.model.localeCompare(b.model) || scalarRank(a.scalar) - scalarRank(b.scalar));
+  return { ...empty, nvccVersion: version, command, compileSeconds, kernels, callees, spilling: kernels.filter((k) => k.spills).length };
+}
+
+export function cudaReportMarkdown(report: CudaReport): string {
+  if (report.skipped) return `skipped: ${report.skipped}`;
+  const lines = [
+    `nvcc ${report.nvccVersion ?? '?'}, ${report.arch}, -O3 -Xptxas -v; ${report.kernels.length} kernels, ${report.spilling} spilling; compiled in ${report.compileSeconds.toFixed(0)} s.`,
+    '',
+    '| model | scalar | registers | stack B | spill stores B | spill loads B | smem B | spills |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const k of report.kernels) {
+    lines.push(`| ${k.model} | ${k.scalar} | ${k.registers} | ${k.stackBytes} | ${k.spillStoreBytes} | ${k.spillLoadBytes} | ${k.sharedBytes} | ${k.spills ? '**SPILLS**' : 'no'} |`);
+  }
+  const slow = new Map<string, number>();
+  for (const c of report.callees) if (c.spillStoreBytes + c.spillLoadBytes > 0) slow.set(c.name, (slow.get(c.name) ?? 0) + 1);
+  if (slow.size > 0) lines.push('', `Device functions that spill (called from kernels): ${[...slow].map(([n, k]) => `${n} (${k}×)`).join(', ')}.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,92 @@
+"""Shared plumbing of the Python peers: job parsing, timing, JSON report.
+
+A job is a JSON object given as argv[1] or on stdin:
+  {"model": "randomWalk" | "volatility", "replicates": R, "agents": N, "steps": T,
+   "tangents": K, "repeats": 5, "seed": 1, "budgetSeconds": 20, ...peer-specific keys}
+The report (one JSON line on stdout) holds every timed run, the median, agent-steps/s, the peak
+RSS of the process (resource.getrusage, bytes) and a summary of the outputs for sanity checks.
+"""
+import json
+import resource
+import statistics
+import sys
+import time
+
+# Reference parameters (DESIGN.md, "Models") and the estimator settings agentgrad uses by default.
+RANDOM_WALK_THETA = {"p": 0.6}
+VOLATILITY_THETA = {"muLN": 1.0, "sigmaLN": 0.5, "sigmaEps": 1.0, "eta": 0.7}
+VOLATILITY_PARAMETERS = ["muLN", "sigmaLN", "sigmaEps", "eta"]
+RESET_PROBABILITY = 0.1
+SHARPNESS = 5.0  # k of the threshold surrogate sigmoid(k (x - a))
+TAU = 0.1  # temperature of the Concrete relaxation of Bernoulli draws
+
+
+def read_job():
+    text = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read()
+    job = json.loads(text)
+    for key in ("model", "replicates", "agents", "steps"):
+        if key not in job:
+            raise SystemExit(f"job lacks '{key}'")
+    if job["model"] not in ("randomWalk", "volatility"):
+        raise SystemExit(f"unknown model {job['model']!r}")
+    job.setdefault("tangents", 0)
+    job.setdefault("repeats", 5)
+    job.setdefault("seed", 1)
+    job.setdefault("budgetSeconds", 30.0)
+    return job
+
+
+def peak_rss_bytes():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+
+def time_runs(run, job):
+    """One warm-up run, then up to `repeats` timed runs while the budget lasts.
+
+    repeats = 0 means a single run (memory measurements); then that run is the measurement. When
+    the warm-up alone exceeds the budget it is reported as the measurement (warmUpOnly = true).
+    """
+    start = time.perf_counter()
+    summary = run()
+    first = time.perf_counter() - start
+    seconds = []
+    warm_up_only = False
+    if job["repeats"] <= 0:
+        seconds = [first]
+    elif first > job["budgetSeconds"]:
+        seconds = [first]
+        warm_up_only = True
+    else:
+        spent = 0.0
+        for _ in range(job["repeats"]):
+            start = time.perf_counter()
+            run()
+            dt = time.perf_counter() - start
+            seconds.append(dt)
+            spent += dt
+            if spent + dt > job["budgetSeconds"]:
+                break
+    return seconds, summary, warm_up_only
+
+
+def report(peer, job, seconds, summary, warm_up_only, extra=None):
+    agent_steps = job["replicates"] * job["agents"] * job["steps"]
+    med = statistics.median(seconds)
+    out = {
+        "peer": peer,
+        "model": job["model"],
+        "replicates": job["replicates"],
+        "agents": job["agents"],
+        "steps": job["steps"],
+        "tangents": job["tangents"],
+        "seconds": seconds,
+        "medianSeconds": med,
+        "agentStepsPerSecond": agent_steps / med,
+        "nsPerAgentStep": med * 1e9 / agent_steps,
+        "warmUpOnly": warm_up_only,
+        "peakRssBytes": peak_rss_bytes(),
+        "summary": summary,
+    }
+    if extra:
+        out.update(extra)
+    print(json.dumps(out))
