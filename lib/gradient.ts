@@ -140,7 +140,10 @@ function summarise(per: PerReplicate, names: string[], estimator: Estimator): Gr
     if (Number.isFinite(per.loss[r]) && per.grad[r]!.every(Number.isFinite)) kept.push(r);
   }
   if (kept.length === 0) {
-    throw new Error(`gradient: the loss or gradient of every one of the ${per.loss.length} replicates was NaN or infinite`);
+    throw new RangeError(
+      `gradient: the loss or gradient of every one of the ${per.loss.length} replicates was NaN or infinite; ` +
+        "the parameters may overflow the arithmetic (try dtype 'float64' or values nearer the reference)",
+    );
   }
   const [value, valueStderr] = meanAndStderr(kept.map((r) => per.loss[r]!));
   const grad: Record<string, number> = {};

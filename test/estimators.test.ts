@@ -122,7 +122,7 @@ test('replicates whose loss is NaN are dropped and counted; all-NaN is an error'
   t.is(g.replicates, 200 - positives);
   t.true(g.value <= 0);
   const allNan: Loss = { name: 'allNan', evaluate: (s) => ({ value: NaN, gradient: new Float64Array(s.length) }) };
-  await t.throwsAsync(gradient(walk, { p: 0.5 }, { ...options, loss: allNan }), { message: /every one of the 200 replicates was NaN/ });
+  await t.throwsAsync(gradient(walk, { p: 0.5 }, { ...options, loss: allNan }), { instanceOf: RangeError, message: /every one of the 200 replicates was NaN/ });
 });
 
 test('gradient validates its options', async (t) => {

@@ -125,7 +125,12 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
     sampleLoss[s] = lossSum / count;
     sampleGrad[s] = gradSum.map((g) => g / count);
   }
-  if (kept.length === 0) throw new Error(`fit: every simulation of epoch ${epoch} gave a NaN or infinite loss or gradient`);
+  if (kept.length === 0) {
+    throw new RangeError(
+      `fit: every simulation of epoch ${epoch} gave a NaN or infinite loss or gradient; the posterior reached parameters ` +
+        "that overflow the arithmetic (try dtype 'float64', a narrower prior or a smaller lr)",
+    );
+  }
 
   const gradient = new Float64Array(f.size);
   const expectedLoss = kept.reduce((a, s) => a + sampleLoss[s]!, 0) / kept.length;
