@@ -8,7 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 
 import { fit, type FitResult } from '../gvi/fit.js';
 import { posteriorPredictive } from '../gvi/predictive.js';
-import { logNormal, type Prior } from '../gvi/priors.js';
+import { logNormal } from '../gvi/priors.js';
+import { priorDraws } from '../gvi/random.js';
 import { defaultPrior } from '../gvi/parameters.js';
 import type { EpochRecord } from '../gvi/checkpoint.js';
 import { configureModel, modelNames, type Model } from '../models/model.js';
@@ -63,22 +64,6 @@ function progressReporter(total: number, start: number): Progress {
   };
 }
 
-function priorSamples(prior: Prior, n: number, seed: number): number[] {
-  const uniform = mulberry(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-  return Array.from({ length: n }, () => prior.sample(normal, uniform));
-}
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-}
-
 async function buildReport(
   model: Model,
   observed: number[][],
@@ -102,7 +87,7 @@ async function buildReport(
     parameters: result.posterior.names.map((name) => ({
       name,
       ...(truth ? { truth: truth[name] } : {}),
-      prior: priorSamples(result.posterior.params.find((p) => p.name === name)!.prior, 4000, 17),
+      prior: priorDraws(result.posterior.params.find((p) => p.name === name)!.prior, 4000, 17),
       posterior: draws.map((d) => d[name]!),
     })),
     predictive: model.outputs.map((output, o) => ({

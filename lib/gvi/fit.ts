@@ -14,7 +14,7 @@ import { initialOptimizerState, optimizerNames, optimizerStep, type OptimizerNam
 import { freeParameters } from './parameters.js';
 import { Posterior } from './posterior.js';
 import type { Prior } from './priors.js';
-import { deriveSeed, Purpose, standardNormals, standardUniforms } from './random.js';
+import { priorDraws } from './random.js';
 
 export type LossName = 'mse' | 'logMse' | 'mmd' | 'energyDistance';
 const lossNames: readonly LossName[] = ['mse', 'logMse', 'mmd', 'energyDistance'];
@@ -110,16 +110,9 @@ function initialState(setup: ObjectiveSetup, options: FitOptions): FitState {
   return { epoch: 0, phi: Array.from(phi), optimizer: initialOptimizerState(phi.length), history: [], best: null, epochsWithoutImprovement: 0 };
 }
 
-// Prior median from sorted draws of a fixed stream (not every prior has closed-form quantiles).
+// Prior median from sorted draws (not every prior has closed-form quantiles).
 function medianOf(prior: Prior): number {
-  const normals = standardNormals(deriveSeed(0, Purpose.prior, 0), 20_000);
-  const uniforms = standardUniforms(deriveSeed(0, Purpose.prior, 1), 20_000);
-  let i = 0;
-  let j = 0;
-  const normal = () => normals[i++ % normals.length]!;
-  const uniform = () => uniforms[j++ % uniforms.length]!;
-  const draws = Array.from({ length: 2001 }, () => prior.sample(normal, uniform)).sort((a, b) => a - b);
-  return draws[1000]!;
+  return priorDraws(prior, 2001, 0).sort((a, b) => a - b)[1000]!;
 }
 
 function identityOf(model: Model, setup: ObjectiveSetup, options: FitOptions): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // Standard normals for the variational samples, keyed by (seed, purpose, epoch) through the
 // addon's Philox generator, so a run resumed from a checkpoint draws exactly the same numbers.
 import { native } from '../native.js';
+import type { Prior } from './priors.js';
 
 const MAX_SAFE = 2 ** 53;
 
@@ -18,3 +19,12 @@ export function standardUniforms(seed: number, count: number): Float64Array {
 }
 
 export const Purpose = { variational: 1, simulation: 2, posteriorSample: 3, prior: 4 } as const;
+
+/** n reproducible draws from a prior (natural units), stream `seed`. */
+export function priorDraws(prior: Prior, n: number, seed: number): number[] {
+  const normals = standardNormals(deriveSeed(seed, Purpose.prior, 0), 16 * n);
+  const uniforms = standardUniforms(deriveSeed(seed, Purpose.prior, 1), 16 * n);
+  let i = 0;
+  let j = 0;
+  return Array.from({ length: n }, () => prior.sample(() => normals[i++ % normals.length]!, () => uniforms[j++ % uniforms.length]!));
+}

@@ -2,46 +2,27 @@
 // agents, one step. E[y] = 4 theta^2 + theta^3, so dE[y]/dtheta = 8 theta + 3 theta^2.
 #pragma once
 
-#include "../core/agent_array.hpp"
-#include "../core/config.hpp"
-#include "../core/dual.hpp"
+#include "agent_mean_model.hpp"
 #include "model_spec.hpp"
 
 namespace ag {
 
-struct GaussianShift {
+struct GaussianShift : AgentMeanModel {
   static constexpr const char* kName = "gaussianShift";
   enum Parameter { kTheta };
   static constexpr ParameterSpec kParameters[] = {{"theta", Constraint::real, 2.0}};
   static constexpr SettingSpec kSettings[] = {{"agents", 1, 1, 1e8, true}, {"steps", 1, 1, 1e6, true}};
   static constexpr const char* kOutputs[] = {"y"};
-  static constexpr int kAgentFields = 0;
   enum Slot : uint32_t { kSlotNoise };
-
-  template <class S>
-  struct State {
-    S mean;
-  };
-
-  template <class S, class Team>
-  AG_HD static void init(Team&, const S*, const double*, State<S>& state) {
-    state.mean = S(RealOf<S>(0));
-  }
 
   template <class S, class Team>
   AG_HD static void step(Team& team, const S* theta, const double*, State<S>& state, int t) {
     using T = RealOf<S>;
     const S th = theta[kTheta];
-    const S total = team.sum([&](int i) {
+    state.mean = agent_mean<S>(team, [&](int i) {
       const S z = th + T(2) * team.normal(i, t, kSlotNoise);
       return th * th * (T(4) + z);
     });
-    state.mean = total / T(team.agents());
-  }
-
-  template <class S>
-  AG_HD static void observe(const State<S>& state, S* outputs) {
-    outputs[0] = state.mean;
   }
 };
 
