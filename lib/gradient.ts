@@ -1,9 +1,9 @@
 // gradient(): d E[loss(simulate(θ), observed)] / dθ by one of three estimators, with a standard
 // error from the spread over replicates.
 import { invalidType, isPlainObject, outOfRange } from './errors.js';
-import type { Loss, SeriesShape } from './losses/loss.js';
+import { chainTangents, evaluateLoss } from './chain.js';
+import type { Loss } from './losses/loss.js';
 import type { Model } from './models/model.js';
-import type { RealArray } from './native.js';
 import { resolveTangents, simulate, thetaVector, type Simulation, type SimulateOptions } from './simulate.js';
 
 export type Estimator = 'pathwise' | 'finite-difference' | 'score';
@@ -40,32 +40,8 @@ interface PerReplicate {
   grad: Float64Array[];
 }
 
-function replicateSeries(values: RealArray, r: number, shape: SeriesShape): Float64Array {
-  const size = shape.times * shape.outputs;
-  return Float64Array.from(values.subarray(r * size, (r + 1) * size));
-}
-
-/** Σ_{t,o} ∂loss/∂x[t,o] · ∂x[t,o]/∂θ_k for every lane k of replicate r. */
-function chainTangents(lossGradient: Float64Array, sim: Simulation, r: number): Float64Array {
-  const K = sim.shape.tangents;
-  const out = new Float64Array(K);
-  const base = r * lossGradient.length * K;
-  const tangents = sim.tangents!;
-  for (let i = 0; i < lossGradient.length; i++) {
-    const g = lossGradient[i]!;
-    if (g === 0) continue;
-    for (let k = 0; k < K; k++) out[k] = out[k]! + g * tangents[base + i * K + k]!;
-  }
-  return out;
-}
-
-function seriesShape(sim: Simulation): SeriesShape {
-  return { times: sim.shape.times, outputs: sim.shape.outputs };
-}
-
 function evaluateLosses(loss: Loss, sim: Simulation) {
-  const shape = seriesShape(sim);
-  return Array.from({ length: sim.shape.replicates }, (_, r) => loss.evaluate(replicateSeries(sim.values, r, shape), shape));
+  return Array.from({ length: sim.shape.replicates }, (_, r) => evaluateLoss(loss, sim, r));
 }
 
 async function pathwise(model: Model, theta: Record<string, number>, names: string[], options: GradientOptions): Promise<PerReplicate> {

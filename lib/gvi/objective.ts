@@ -1,7 +1,7 @@
 // One stochastic estimate of L(φ) = E_q[loss] + w · KL(q ‖ prior) and its gradient.
+import { chainTangents, evaluateLoss } from '../chain.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
-import type { RealArray } from '../native.js';
 import { simulate, type SimulateOptions } from '../simulate.js';
 import { accumulatePathGradient, choleskyOf, entropy, scoreOfSample, transform, type Family } from './family.js';
 import { unconstrainedLogPrior, type FreeParameter } from './parameters.js';
@@ -73,10 +73,6 @@ function klTerm(setup: ObjectiveSetup, phi: Float64Array, zs: Float64Array[], us
   return -entropy(f, phi) - logPrior;
 }
 
-function replicateSeries(values: RealArray, r: number, size: number): Float64Array {
-  return Float64Array.from(values.subarray(r * size, (r + 1) * size));
-}
-
 export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array, epoch: number, signal?: AbortSignal): Promise<ObjectiveEstimate> {
   const { family: f, params, samples: S, replicatesPerSample: R } = setup;
   const P = f.dimension;
@@ -93,8 +89,6 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
     signal,
     nonFinite: 'keep',
   });
-  const shape = { times: sim.shape.times, outputs: sim.shape.outputs };
-  const size = shape.times * shape.outputs;
 
   // Per sample: mean loss and mean dloss/dθ over its replicates with finite numbers.
   const sampleLoss: number[] = [];
@@ -106,15 +100,8 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
     let count = 0;
     for (let j = 0; j < R; j++) {
       const r = s * R + j;
-      const { value, gradient: dx } = setup.loss.evaluate(replicateSeries(sim.values, r, size), shape);
-      const g = new Float64Array(P);
-      if (pathwise) {
-        const tangents = sim.tangents!;
-        for (let i = 0; i < size; i++) {
-          if (dx[i] === 0) continue;
-          for (let k = 0; k < P; k++) g[k] = g[k]! + dx[i]! * tangents[(r * size + i) * P + k]!;
-        }
-      }
+      const { value, gradient: dx } = evaluateLoss(setup.loss, sim, r);
+      const g = pathwise ? chainTangents(dx, sim, r) : new Float64Array(P);
       if (!Number.isFinite(value) || !g.every(Number.isFinite)) continue;
       lossSum += value;
       for (let k = 0; k < P; k++) gradSum[k] = gradSum[k]! + g[k]!;
