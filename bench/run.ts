@@ -31,11 +31,14 @@ function formatRate(x: number): string {
 
 function markdown(rows: ThroughputRow[]): string {
   const lines = [
-    '| model | K | mode | replicates | agents | steps | agent-steps/s | ns/agent-step | backend |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| model | K | mode | replicates | agents | steps | agent-steps/s | ns/agent-step | bytes/agent-step | GB/s | backend |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.model} | ${r.tangents} | ${r.mode} | ${r.replicates} | ${r.agents} | ${r.steps} | ${formatRate(r.agentStepsPerSecond)} | ${r.nsPerAgentStep.toFixed(2)} | ${r.backend} |`);
+    lines.push(
+      `| ${r.model} | ${r.tangents} | ${r.mode} | ${r.replicates} | ${r.agents} | ${r.steps} | ${formatRate(r.agentStepsPerSecond)} | ` +
+        `${r.nsPerAgentStep.toFixed(2)} | ${r.bytesPerAgentStep} | ${r.gigabytesPerSecond.toFixed(1)} | ${r.backend} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,5 +1,8 @@
 export * as models from './models/index.js';
-export type { Model, ParameterInfo } from './models/index.js';
+export type { Intervention, Model, ParameterInfo } from './models/index.js';
+export { withIntervention, type InterventionOptions } from './interventions.js';
+export * as graphs from './graphs/index.js';
+export type { Graph } from './graphs/index.js';
 export { simulate, type Simulation, type SimulateOptions, type SimulationShape, type DiscreteOptions } from './simulate.js';
 export { backendInfo, type BackendInfo } from './backend.js';
 export { gradient, type Estimator, type GradientOptions, type GradientResult } from './gradient.js';
@@ -8,5 +11,5 @@ export type { Loss, LossEvaluation, SeriesShape } from './losses/index.js';
 export type { ObservedInput } from './observed.js';
 export type { BackendChoice, BackendName, Constraint, DiscreteModeName, Dtype, RealArray } from './native.js';
 export { fit, posteriorPredictive, priors, Posterior } from './gvi/index.js';
-export type { EpochRecord, FamilyName, FitOptions, FitResult, LossName, OptimizerName, PosteriorJson, PosteriorPredictive, Prior } from './gvi/index.js';
+export type { EpochRecord, FamilyName, FitOptions, FitResult, LossName, OptimizerName, PosteriorJson, PosteriorPredictive, PredictiveOptions, Prior } from './gvi/index.js';
 export { AbortError } from './errors.js';

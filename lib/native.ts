@@ -30,12 +30,22 @@ export interface NativeModelInfo {
   parameters: NativeParameterInfo[];
   settings: NativeSettingInfo[];
   outputs: string[];
+  /** Whether the model reads a contact graph (request.graph). */
+  usesGraph: boolean;
+}
+
+export interface NativeIntervention {
+  parameter: number;                    // index of the scaled model parameter
+  from: number;                         // first step it applies to
+  to?: number;                          // first step it no longer applies to (default: never)
 }
 
 export interface NativeSimulateRequest {
   model: string;
   theta: number[];                      // natural units, in the model's parameter order
-  thetaTable?: Float64Array;            // optional [replicates][parameters]: one point per replicate
+  thetaTable?: Float64Array;            // optional [replicates][theta.length]: one point per replicate
+  interventions?: NativeIntervention[]; // their factors follow the model's parameters in theta
+  graph?: { offsets: Int32Array; neighbours: Int32Array };
   settings?: Record<string, number>;    // by name; missing settings take their defaults
   tangents?: number[];                  // parameter indices, one tangent lane each
   replicates: number;

@@ -7,6 +7,7 @@ import {
   type BackendName,
   type DiscreteModeName,
   type Dtype,
+  type NativeIntervention,
   type NativeSimulateRequest,
   type NativeSimulateResult,
   type RealArray,
@@ -118,6 +119,28 @@ function checkDiscrete(discrete: unknown): NativeSimulateRequest['discrete'] {
   return discrete as NativeSimulateRequest['discrete'];
 }
 
+// Intervention factors scale a parameter, so they must be positive (the addon checks again).
+function checkFactors(model: Model, vector: number[]): void {
+  const first = model.parameters.length - model.interventions.length;
+  model.interventions.forEach((intervention, m) => {
+    const factor = vector[first + m]!;
+    if (!(factor > 0 && Number.isFinite(factor))) {
+      throw outOfRange(`theta.${intervention.name}`, `a finite number > 0 (the factor of an intervention on ${intervention.parameter})`, factor);
+    }
+  });
+}
+
+function nativeInterventions(model: Model): NativeIntervention[] {
+  const names = model.parameters.map((p) => p.name);
+  return model.interventions.map((i) => ({ parameter: names.indexOf(i.parameter), from: i.from, ...(i.to === undefined ? {} : { to: i.to }) }));
+}
+
+function checkedTheta(model: Model, theta: unknown): number[] {
+  const vector = thetaVector(model, theta);
+  checkFactors(model, vector);
+  return vector;
+}
+
 /** Turns user options into the addon's request (ranges are checked natively). */
 export function nativeRequest(model: Model, theta: unknown, options: SimulateOptions): NativeSimulateRequest {
   if (!isModel(model)) throw invalidType('model', 'a model from agentgrad models.*()', model);
@@ -126,7 +149,9 @@ export function nativeRequest(model: Model, theta: unknown, options: SimulateOpt
   const names = model.parameters.map((p) => p.name);
   return {
     model: model.name,
-    theta: thetaVector(model, theta),
+    theta: checkedTheta(model, theta),
+    ...(model.interventions.length > 0 ? { interventions: nativeInterventions(model) } : {}),
+    ...(model.graph ? { graph: { offsets: model.graph.offsets, neighbours: model.graph.neighbours } } : {}),
     settings: { ...model.settings },
     tangents: tangentNames.map((n) => names.indexOf(n)),
     replicates: options.replicates ?? 1,

@@ -5,6 +5,7 @@ import { native } from '../lib/native.js';
 
 const vol = models.volatility({ agents: 10, steps: 5 });
 const theta = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };
+const ring3 = { nodes: 3, offsets: Int32Array.from([0, 2, 4, 6]), neighbours: Int32Array.from([1, 2, 0, 2, 0, 1]) };
 
 type Case = [string, () => Promise<unknown> | unknown, typeof TypeError | typeof RangeError, RegExp];
 
@@ -39,7 +40,23 @@ const cases: Case[] = [
   ['steps zero', () => models.randomWalk({ steps: 0 }), RangeError, /steps must be an integer in \[1, 1000000\]/],
   ['reset probability above 1', () => models.volatility({ resetProbability: 2 }), RangeError, /resetProbability must be a number in \[0, 1\]/],
   ['unknown model option', () => models.volatility({ traders: 5 } as never), TypeError, /'traders' is not an option of models\.volatility/],
-  ['native: unknown model', () => native().simulate({ model: 'nope', theta: [], replicates: 1 }), RangeError, /model must be one of 'randomWalk', 'volatility', 'bernoulliSum', 'gaussianShift', 'gaussianLocation'/],
+  ['native: unknown model', () => native().simulate({ model: 'nope', theta: [], replicates: 1 }), RangeError, /model must be one of 'randomWalk', 'volatility', 'sir', 'networkSir', 'brockHommes', 'bassDiffusion', 'bernoulliSum', 'gaussianShift', 'gaussianLocation'/],
+  ['native: graph model without a graph', () => native().simulate({ model: 'networkSir', theta: [0.1, 0.1, 0.1], settings: { agents: 3 }, replicates: 1 }), TypeError, /model 'networkSir' needs a graph \{ offsets, neighbours \}/],
+  ['native: graph for a model without one', () => native().simulate({ model: 'sir', theta: [0.1, 0.1, 0.1], graph: ring3, replicates: 1 }), TypeError, /model 'sir' takes no graph/],
+  ['native: graph offsets not Int32Array', () => native().simulate({ model: 'networkSir', theta: [0.1, 0.1, 0.1], settings: { agents: 3 }, graph: { offsets: [0, 2, 4, 6] as never, neighbours: ring3.neighbours }, replicates: 1 }), TypeError, /graph\.offsets must be an Int32Array/],
+  ['native: graph of the wrong size', () => native().simulate({ model: 'networkSir', theta: [0.1, 0.1, 0.1], settings: { agents: 4 }, graph: ring3, replicates: 1 }), RangeError, /graph\.offsets must hold agents \+ 1 = 5 entries, got 4/],
+  ['native: decreasing graph offsets', () => native().simulate({ model: 'networkSir', theta: [0.1, 0.1, 0.1], settings: { agents: 3 }, graph: { offsets: Int32Array.from([0, 4, 2, 6]), neighbours: ring3.neighbours }, replicates: 1 }), RangeError, /graph\.offsets\[2\] must be >= graph\.offsets\[1\] = 4, got 2/],
+  ['native: neighbour out of range', () => native().simulate({ model: 'networkSir', theta: [0.1, 0.1, 0.1], settings: { agents: 3 }, graph: { offsets: ring3.offsets, neighbours: Int32Array.from([1, 2, 0, 2, 0, 3]) }, replicates: 1 }), RangeError, /graph\.neighbours\[5\] must be an agent index in \[0, 2\], got 3/],
+  ['native: offsets not ending at the neighbour count', () => native().simulate({ model: 'networkSir', theta: [0.1, 0.1, 0.1], settings: { agents: 3 }, graph: { offsets: Int32Array.from([0, 2, 4, 5]), neighbours: ring3.neighbours }, replicates: 1 }), RangeError, /graph\.offsets\[3\] must equal graph\.neighbours\.length = 6, got 5/],
+  ['native: intervention on an unknown parameter', () => native().simulate({ model: 'sir', theta: [0.1, 0.1, 0.1, 0.5], interventions: [{ parameter: 3, from: 1 }], replicates: 1 }), RangeError, /interventions\[0\]\.parameter must be an integer in \[0, 2\]/],
+  ['native: intervention ending before it starts', () => native().simulate({ model: 'sir', theta: [0.1, 0.1, 0.1, 0.5], interventions: [{ parameter: 0, from: 5, to: 5 }], replicates: 1 }), RangeError, /interventions\[0\]\.to must be an integer in \[6, 2147483647\]/],
+  ['native: intervention without its factor', () => native().simulate({ model: 'sir', theta: [0.1, 0.1, 0.1], interventions: [{ parameter: 0, from: 1 }], replicates: 1 }), RangeError, /theta must hold 4 numbers for model 'sir' \(its parameters, then one factor per intervention\)/],
+  ['native: zero intervention factor', () => native().simulate({ model: 'sir', theta: [0.1, 0.1, 0.1, 0], interventions: [{ parameter: 0, from: 1 }], replicates: 1 }), RangeError, /theta\.interventions\[0\]\.factor must be a finite number > 0/],
+  ['native: five interventions', () => native().simulate({ model: 'sir', theta: [0.1, 0.1, 0.1, 1, 1, 1, 1, 1], interventions: new Array(5).fill({ parameter: 0, from: 1 }), replicates: 1 }), RangeError, /interventions must hold at most 4 items, got 5/],
+  ['native: unit parameter scaled above 1 in a table row', () => native().simulate({ model: 'networkSir', theta: [0.1, 0.1, 0.1, 1], settings: { agents: 3 }, graph: ring3, interventions: [{ parameter: 0, from: 1 }], thetaTable: Float64Array.from([0.1, 0.1, 0.1, 1, 0.5, 0.1, 0.1, 4]), replicates: 2 }), RangeError, /thetaTable\[1\]\.beta times its intervention factors must stay in \[0, 1\]/],
+  ['networkSir: graph with a bad offset', () => models.networkSir({ graph: { nodes: 3, offsets: Int32Array.from([0, 2, 1, 6]), neighbours: ring3.neighbours } }), RangeError, /graph\.offsets\[2\]/],
+  ['networkSir: agents option on a graph', () => models.networkSir({ graph: ring3, agents: 9 }), RangeError, /agents must equal the graph's 3 nodes/],
+  ['graph option on a model without one', () => models.sir({ graph: ring3 } as never), TypeError, /'graph' is not an option of models\.sir/],
   ['native: wrong theta length', () => native().simulate({ model: 'volatility', theta: [1], replicates: 1 }), RangeError, /theta must hold 4 numbers/],
   ['native: tangent index out of range', () => native().simulate({ model: 'volatility', theta: [1, 1, 1, 1], tangents: [4], replicates: 1 }), RangeError, /tangents\[0\] must be an integer in \[0, 3\]/],
   ['native: too many tangents', () => native().simulate({ model: 'volatility', theta: [1, 1, 1, 1], tangents: new Array(17).fill(0), replicates: 1 }), RangeError, /at most 16/],

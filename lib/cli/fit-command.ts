@@ -22,13 +22,14 @@ export const fitUsage = `agentgrad fit [options]            (no options: the vol
   --model NAME          model to calibrate (default volatility)
   --data FILE           observed series, .csv or .json (default: synthetic data simulated at the truth)
   --param name=value    the truth for synthetic data, repeatable (default: reference values)
-  --parameters LIST     comma-separated parameters to calibrate (default all; others stay at the truth)
+  --parameters LIST     comma-separated parameters to calibrate (default all; others stay at the truth;
+                        sir and networkSir: beta,gamma)
   --agents N --steps T  model size (with --data, steps defaults to the number of rows)
-  --epochs N            optimisation epochs (default 300)
+  --epochs N            optimisation epochs (default 300; sir and networkSir 200)
   --samples N           variational samples per epoch (default 10)
   --lr X                Adam learning rate (default 0.05)
   --weight W            w in E[loss] + w KL(q || prior) (default 0.01)
-  --loss NAME           mmd | energyDistance | mse | logMse (default mmd)
+  --loss NAME           mmd | energyDistance | mse | logMse (default mmd; sir and networkSir logMse)
   --family NAME         diagonal-gaussian | full-rank-gaussian
   --mode MODE --tau X   discrete estimator (default straight-through, tau 0.1)
   --seed S              seed of the fit (default 1); --data-seed S for synthetic data (default 12345)
@@ -108,6 +109,13 @@ async function buildReport(
   };
 }
 
+// What `agentgrad fit --model NAME` uses where no flag says otherwise: the epidemic models are
+// calibrated on the trajectory itself (logMse of the daily series), with I0 held at the truth.
+const modelDefaults: Record<string, { parameters?: string; loss?: string; epochs?: string }> = {
+  sir: { parameters: 'beta,gamma', loss: 'logMse', epochs: '200' },
+  networkSir: { parameters: 'beta,gamma', loss: 'logMse', epochs: '200' },
+};
+
 export async function fitCommand(argv: string[]): Promise<string> {
   const { values } = parseArgs({
     args: argv,
@@ -119,11 +127,11 @@ export async function fitCommand(argv: string[]): Promise<string> {
       parameters: { type: 'string' },
       agents: { type: 'string' },
       steps: { type: 'string' },
-      epochs: { type: 'string', default: '300' },
+      epochs: { type: 'string' },
       samples: { type: 'string', default: '10' },
       lr: { type: 'string', default: '0.05' },
       weight: { type: 'string', default: '0.01' },
-      loss: { type: 'string', default: 'mmd' },
+      loss: { type: 'string' },
       family: { type: 'string', default: 'diagonal-gaussian' },
       mode: { type: 'string' },
       tau: { type: 'string' },
@@ -137,6 +145,10 @@ export async function fitCommand(argv: string[]): Promise<string> {
     },
   });
   const modelName = choiceFlag('model', values.model, modelNames())!;
+  const recommended = modelDefaults[modelName] ?? {};
+  values.parameters ??= recommended.parameters;
+  values.loss ??= recommended.loss ?? 'mmd';
+  values.epochs ??= recommended.epochs ?? '300';
   const base = configureModel(modelName, {});
   const observedFromFile = values.data === undefined ? undefined : await readObserved(values.data, base.outputs);
   const size: Record<string, number> = {};
@@ -164,7 +176,11 @@ export async function fitCommand(argv: string[]): Promise<string> {
     result = await fit(model, observed, {
       parameters: free,
       fixed: truth ?? model.reference,
-      prior: Object.fromEntries(model.parameters.map((p) => [p.name, p.constraint === 'positive' ? logNormal(0, 1) : defaultPrior(p.constraint)])),
+      prior: Object.fromEntries(
+        model.parameters
+          .filter((p) => free === undefined || free.includes(p.name))
+          .map((p) => [p.name, p.constraint === 'positive' ? logNormal(0, 1) : defaultPrior(p.constraint)]),
+      ),
       family: choiceFlag('family', values.family, ['diagonal-gaussian', 'full-rank-gaussian'] as const),
       loss: choiceFlag('loss', values.loss, ['mmd', 'energyDistance', 'mse', 'logMse'] as const),
       weight: numberFlag('weight', values.weight),

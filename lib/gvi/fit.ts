@@ -42,7 +42,12 @@ export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend'
   clipNorm?: number;
   /** Stop after this many epochs without a new best total loss (default: never). */
   patience?: number;
-  /** 'pathwise' (simulator tangents, default) or 'score' (score function of q, no tangents). */
+  /**
+   * How d loss / d theta is estimated for each variational sample: 'pathwise' (simulator tangents,
+   * default), 'finite-difference' (central differences with common random numbers, step 0.01 in the
+   * unconstrained space: 2P + 1 simulations, for chaotic simulators whose tangents explode), or
+   * 'score' (score function of q, no simulator derivative at all).
+   */
   gradientEstimator?: LossGradientEstimator;
   /** Initial posterior scale in the unconstrained space (default 0.1). */
   initialScale?: number;
@@ -145,7 +150,9 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   const optimizerName = options.optimizer ?? 'adam';
   if (!optimizerNames.includes(optimizerName)) throw outOfRange('optimizer', "'adam' or 'adamw'", optimizerName);
   const estimator = options.gradientEstimator ?? 'pathwise';
-  if (estimator !== 'pathwise' && estimator !== 'score') throw outOfRange('gradientEstimator', "'pathwise' or 'score'", estimator);
+  if (estimator !== 'pathwise' && estimator !== 'finite-difference' && estimator !== 'score') {
+    throw outOfRange('gradientEstimator', "'pathwise', 'finite-difference' or 'score'", estimator);
+  }
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw outOfRange('seed', 'an integer in [0, 2^53 - 1]', seed);
 

@@ -1,6 +1,6 @@
 export { fit, type FitOptions, type FitResult, type LossName } from './fit.js';
 export { Posterior, type PosteriorJson } from './posterior.js';
-export { posteriorPredictive, type PosteriorPredictive } from './predictive.js';
+export { posteriorPredictive, type PosteriorPredictive, type PredictiveOptions } from './predictive.js';
 export type { EpochRecord } from './checkpoint.js';
 export type { FamilyName } from './family.js';
 export type { OptimizerName } from './optimizer.js';

@@ -7,7 +7,14 @@ import { accumulatePathGradient, choleskyOf, entropy, scoreOfSample, transform, 
 import { unconstrainedLogPrior, type FreeParameter } from './parameters.js';
 import { deriveSeed, Purpose, standardNormals } from './random.js';
 
-export type LossGradientEstimator = 'pathwise' | 'score';
+export type LossGradientEstimator = 'pathwise' | 'finite-difference' | 'score';
+
+/**
+ * Step of the finite-difference estimator in the unconstrained space: relative for positive and
+ * unit parameters (log and logit scales), absolute for real ones. Large enough to average over the
+ * fine structure of chaotic simulators, whose pathwise tangents grow exponentially in time.
+ */
+export const differenceStep = 1e-2;
 
 export interface ObjectiveSetup {
   model: Model;
@@ -80,17 +87,26 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
   const zs = Array.from({ length: S }, (_, s) => normals.subarray(s * P, (s + 1) * P));
   const us = zs.map((z) => transform(f, phi, z));
   const pathwise = setup.estimator === 'pathwise';
-
-  const sim = await simulate(setup.model, us.map((u) => naturalPoint(setup, u)), {
+  const differences = setup.estimator === 'finite-difference';
+  const simulation = {
     ...setup.simulation,
     replicates: R,
     seed: deriveSeed(setup.seed, Purpose.simulation, epoch),
-    tangents: pathwise ? params.map((p) => p.name) : [],
     signal,
-    nonFinite: 'keep',
+    nonFinite: 'keep' as const,
+  };
+  const sim = await simulate(setup.model, us.map((u) => naturalPoint(setup, u)), {
+    ...simulation,
+    tangents: pathwise ? params.map((p) => p.name) : [],
   });
+  // Finite differences: every sample at u ± h e_k, with the random numbers of its own replicates.
+  const shifted = async (k: number, h: number) =>
+    simulate(setup.model, us.map((u) => naturalPoint(setup, u.map((x, i) => (i === k ? x + h : x)))), simulation);
+  const sides = differences
+    ? await Promise.all(params.map(async (_, k) => [await shifted(k, differenceStep), await shifted(k, -differenceStep)] as const))
+    : [];
 
-  // Per sample: mean loss and mean dloss/dθ over its replicates with finite numbers.
+  // Per sample: mean loss and mean dloss/du over its replicates with finite numbers.
   const sampleLoss: number[] = [];
   const sampleGrad: Float64Array[] = [];
   const kept: number[] = [];
@@ -101,7 +117,11 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
     for (let j = 0; j < R; j++) {
       const r = s * R + j;
       const { value, gradient: dx } = evaluateLoss(setup.loss, sim, r);
-      const g = pathwise ? chainTangents(dx, sim, r) : new Float64Array(P);
+      const g = pathwise
+        ? chainTangents(dx, sim, r).map((gk, k) => gk * params[k]!.bijector.derivative(us[s]![k]!))
+        : differences
+          ? Float64Array.from(sides, ([plus, minus]) => (evaluateLoss(setup.loss, plus, r).value - evaluateLoss(setup.loss, minus, r).value) / (2 * differenceStep))
+          : new Float64Array(P);
       if (!Number.isFinite(value) || !g.every(Number.isFinite)) continue;
       lossSum += value;
       for (let k = 0; k < P; k++) gradSum[k] = gradSum[k]! + g[k]!;
@@ -122,9 +142,8 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
   const gradient = new Float64Array(f.size);
   const expectedLoss = kept.reduce((a, s) => a + sampleLoss[s]!, 0) / kept.length;
   for (const s of kept) {
-    if (pathwise) {
-      const gu = sampleGrad[s]!.map((g, i) => g * params[i]!.bijector.derivative(us[s]![i]!));
-      accumulatePathGradient(f, phi, zs[s]!, gu, 1 / kept.length, gradient);
+    if (pathwise || differences) {
+      accumulatePathGradient(f, phi, zs[s]!, sampleGrad[s]!, 1 / kept.length, gradient);
     } else {
       const baseline = kept.length > 1 ? (expectedLoss * kept.length - sampleLoss[s]!) / (kept.length - 1) : 0;
       const score = scoreOfSample(f, phi, zs[s]!);

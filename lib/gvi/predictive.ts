@@ -19,14 +19,30 @@ function quantileOfSorted(sorted: number[], q: number): number {
   return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
 }
 
+export interface PredictiveOptions extends Omit<SimulateOptions, 'replicates' | 'tangents'> {
+  /**
+   * Parameters set on every draw, for what-if scenarios: e.g. { betaFactor: 0.5 } on a model from
+   * withIntervention. Intervention factors the posterior does not cover default to 1 (no change).
+   */
+  set?: Record<string, number>;
+}
+
+/**
+ * Simulates `model` once at each of n posterior draws. `model` may be the fitted model under an
+ * intervention (withIntervention), to ask what the calibrated model predicts under it.
+ */
 export async function posteriorPredictive(
   model: Model,
   posterior: Posterior,
   n: number,
-  options: Omit<SimulateOptions, 'replicates' | 'tangents'> = {},
+  options: PredictiveOptions = {},
 ): Promise<PosteriorPredictive> {
-  const thetas = posterior.sample(n, options.seed === undefined ? 0 : Number(options.seed)).map((draw) => ({ ...posterior.fixed, ...draw }));
-  const simulation = await simulate(model, thetas, { ...options, replicates: 1 });
+  const { set, ...simulateOptions } = options;
+  const unchanged = Object.fromEntries(model.interventions.map((i) => [i.name, 1]));
+  const thetas = posterior
+    .sample(n, options.seed === undefined ? 0 : Number(options.seed))
+    .map((draw) => ({ ...unchanged, ...posterior.fixed, ...draw, ...set }));
+  const simulation = await simulate(model, thetas, { ...simulateOptions, replicates: 1 });
   const { times, outputs } = simulation.shape;
   return {
     thetas,

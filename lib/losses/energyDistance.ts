@@ -1,12 +1,15 @@
 import { checkOutputs, toObserved, type ObservedInput } from '../observed.js';
+import { checkLags, lagged } from './lagged.js';
 import type { Loss } from './loss.js';
 import { simulatedRange, squaredDistance } from './points.js';
 
 /**
  * Energy distance 2 E|X - Y| - E|X - X'| - E|Y - Y'| between the simulated and observed samples,
- * with unbiased U-statistics for the within-sample terms.
+ * with unbiased U-statistics for the within-sample terms. `lags`: as for mmd.
  */
-export function energyDistance(observedInput: ObservedInput): Loss {
+export function energyDistance(observedInput: ObservedInput, options: { lags?: number } = {}): Loss {
+  const lags = checkLags(options.lags ?? 0, 'energyDistance');
+  if (lags > 0) return lagged('energyDistance', observedInput, lags, (points) => energyDistance(points));
   const observed = toObserved(observedInput);
   const m = observed.rows;
   const dims = observed.outputs;

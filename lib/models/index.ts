@@ -1,6 +1,10 @@
 export { randomWalk, type RandomWalkOptions } from './randomWalk.js';
 export { volatility, type VolatilityOptions } from './volatility.js';
+export { sir, type SirOptions } from './sir.js';
+export { networkSir, type NetworkSirOptions } from './networkSir.js';
+export { brockHommes, type BrockHommesOptions } from './brockHommes.js';
+export { bassDiffusion, type BassDiffusionOptions } from './bassDiffusion.js';
 export { bernoulliSum, type BernoulliSumOptions } from './bernoulliSum.js';
 export { gaussianShift, type GaussianShiftOptions } from './gaussianShift.js';
 export { gaussianLocation, type GaussianLocationOptions } from './gaussianLocation.js';
-export type { Model, ParameterInfo } from './model.js';
+export type { Intervention, Model, ParameterInfo } from './model.js';

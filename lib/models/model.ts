@@ -1,5 +1,6 @@
 // A configured model: the native model it runs, its settings and its parameters.
 import { invalidType, isPlainObject, outOfRange } from '../errors.js';
+import { checkGraph, complete, wattsStrogatz, type Graph } from '../graphs/index.js';
 import { native, type Constraint, type NativeModelInfo } from '../native.js';
 
 export interface ParameterInfo {
@@ -9,6 +10,18 @@ export interface ParameterInfo {
   readonly constraint: Constraint;
   /** The reference value from DESIGN.md, used as a default truth in examples and the CLI. */
   readonly reference: number;
+}
+
+/** A time-varying parameter: `parameter` is multiplied by the factor `name` on steps from <= t < to. */
+export interface Intervention {
+  /** Name of the factor, a parameter of the intervened model (positive, reference 1). */
+  readonly name: string;
+  /** The model parameter it scales. */
+  readonly parameter: string;
+  /** First step the factor applies to (step t produces the outputs of time t). */
+  readonly from: number;
+  /** First step it no longer applies to (default: never). */
+  readonly to?: number;
 }
 
 export interface Model {
@@ -22,6 +35,10 @@ export interface Model {
   readonly steps: number;
   /** The reference parameter values, by name. */
   readonly reference: Readonly<Record<string, number>>;
+  /** The contact graph, for models that read one (networkSir). */
+  readonly graph?: Graph;
+  /** Time-varying parameters (withIntervention); their factors are the last parameters. */
+  readonly interventions: readonly Intervention[];
 }
 
 let catalog: Map<string, NativeModelInfo> | undefined;
@@ -51,17 +68,38 @@ function checkSetting(option: string, value: unknown, min: number, max: number, 
   return value;
 }
 
-/** Builds a Model from the native model `name` and user options keyed by setting name. */
+// The contact graph of a graph model: the user's, or a Watts–Strogatz small world over `agents`.
+function contactGraph(name: string, given: Record<string, unknown>, info: NativeModelInfo): Graph {
+  const agents = given['agents'];
+  if (given['graph'] !== undefined) {
+    const graph = checkGraph(given['graph'], `models.${name}(options).graph`);
+    if (agents !== undefined && agents !== graph.nodes) {
+      throw new RangeError(`agents must equal the graph's ${graph.nodes} nodes (or be left out), got ${String(agents)}`);
+    }
+    return graph;
+  }
+  const spec = info.settings.find((s) => s.name === 'agents')!;
+  const nodes = agents === undefined ? spec.default : checkSetting('agents', agents, spec.min, spec.max, spec.integer);
+  return nodes <= 11 ? complete(nodes) : wattsStrogatz({ nodes, k: 10, rewire: 0.1, seed: 0 });
+}
+
+/**
+ * Builds a Model from the native model `name` and user options keyed by setting name (and
+ * `graph` for graph models).
+ */
 export function configureModel(name: string, options: unknown): Model {
   const info = modelInfo(name);
   if (options !== undefined && !isPlainObject(options)) throw invalidType(`models.${name}(options)`, 'an object', options);
-  const given = (options ?? {}) as Record<string, unknown>;
+  const given = { ...((options ?? {}) as Record<string, unknown>) };
   const known = new Set(info.settings.map((s) => s.name));
+  if (info.usesGraph) known.add('graph');
   for (const key of Object.keys(given)) {
     if (!known.has(key)) {
       throw new TypeError(`'${key}' is not an option of models.${name}; options are ${[...known].join(', ')}`);
     }
   }
+  const graph = info.usesGraph ? contactGraph(name, given, info) : undefined;
+  if (graph) given['agents'] = graph.nodes;
   const settings: Record<string, number> = {};
   for (const s of info.settings) {
     const value = given[s.name];
@@ -76,6 +114,8 @@ export function configureModel(name: string, options: unknown): Model {
     agents: settings['agents'] ?? 1,
     steps: settings['steps'] ?? 1,
     reference: Object.freeze(Object.fromEntries(parameters.map((p) => [p.name, p.reference]))),
+    ...(graph ? { graph } : {}),
+    interventions: Object.freeze([]),
   });
 }
 

@@ -38,6 +38,7 @@ Napi::Object describe_model(Napi::Env env) {
   Napi::Array outputs = Napi::Array::New(env);
   for (int o = 0; o < output_count<Model>(); ++o) outputs.Set(o, Model::kOutputs[o]);
   model.Set("outputs", outputs);
+  model.Set("usesGraph", uses_graph<Model>());
   return model;
 }
 

@@ -63,6 +63,13 @@ std::string string_value(const Napi::Value& value, const std::string& name) {
   return value.As<Napi::String>().Utf8Value();
 }
 
+std::string format_number(double x) {
+  std::string s = std::to_string(x);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
 Napi::Object object_value(const Napi::Value& value, const std::string& name) {
   if (!value.IsObject() || value.IsArray() || value.IsFunction()) {
     throw_type_error(name + " must be an object, got " + describe(value));

@@ -9,6 +9,8 @@
 namespace ag::addon {
 
 std::string describe(const Napi::Value& value);
+// x without trailing zeros, e.g. 0.5 or 12.
+std::string format_number(double x);
 
 double finite_number(const Napi::Value& value, const std::string& name);
 // An integer in [min, max]; the message names the argument and the range.

@@ -2,11 +2,14 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../models/registry.hpp"
 #include "../models/scalar_dispatch.hpp"
 #include "argument_error.hpp"
+#include "graph_parser.hpp"
+#include "intervention_parser.hpp"
 #include "js_values.hpp"
 
 namespace ag::addon {
@@ -24,43 +27,50 @@ std::string model_names() {
   return names;
 }
 
-std::string format_number(double x) {
-  std::string s = std::to_string(x);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
+// The name and constraint of entry j of a point: a model parameter, or an intervention factor.
+template <class Model>
+std::string point_entry_name(int j) {
+  constexpr int count = parameter_count<Model>();
+  return j < count ? std::string(Model::kParameters[j].name) : "interventions[" + std::to_string(j - count) + "].factor";
+}
+template <class Model>
+Constraint point_entry_constraint(int j) {
+  return j < parameter_count<Model>() ? Model::kParameters[j].constraint : Constraint::positive;
 }
 
 template <class Model>
-std::vector<double> parse_theta(const Napi::Value& value) {
-  constexpr int count = parameter_count<Model>();
+std::vector<double> parse_theta(const Napi::Value& value, const std::vector<Intervention>& interventions) {
+  const int count = parameter_count<Model>() + static_cast<int>(interventions.size());
   const std::string model = Model::kName;
-  if (!value.IsArray()) throw_type_error("theta must be an array of " + std::to_string(count) + " numbers for model '" + model + "'");
+  const std::string expected = std::to_string(count) + " numbers for model '" + model + "'" +
+                               (interventions.empty() ? "" : " (its parameters, then one factor per intervention)");
+  if (!value.IsArray()) throw_type_error("theta must be an array of " + expected);
   const Napi::Array array = value.As<Napi::Array>();
   if (array.Length() != static_cast<uint32_t>(count)) {
-    throw_range_error("theta must hold " + std::to_string(count) + " numbers for model '" + model + "', got " +
-                      std::to_string(array.Length()));
+    throw_range_error("theta must hold " + expected + ", got " + std::to_string(array.Length()));
   }
   std::vector<double> theta(count);
   for (int j = 0; j < count; ++j) {
-    const ParameterSpec& spec = Model::kParameters[j];
-    const std::string name = std::string("theta.") + spec.name;
+    const Constraint constraint = point_entry_constraint<Model>(j);
+    const std::string name = "theta." + point_entry_name<Model>(j);
     const Napi::Value element = array.Get(static_cast<uint32_t>(j));
-    if (!element.IsNumber()) throw_type_error(name + " must be " + constraint_range(spec.constraint) + ", got " + describe(element));
+    if (!element.IsNumber()) throw_type_error(name + " must be " + constraint_range(constraint) + ", got " + describe(element));
     theta[j] = element.As<Napi::Number>().DoubleValue();
-    if (!satisfies(spec.constraint, theta[j])) {
-      throw_range_error(name + " must be " + constraint_range(spec.constraint) + " (constraint '" +
-                        constraint_name(spec.constraint) + "'), got " + describe(element));
+    if (!satisfies(constraint, theta[j])) {
+      throw_range_error(name + " must be " + constraint_range(constraint) + " (constraint '" +
+                        constraint_name(constraint) + "'), got " + describe(element));
     }
   }
+  check_scaled_parameters(theta.data(), interventions, Model::kParameters, parameter_count<Model>(), "theta");
   return theta;
 }
 
-// One parameter point per replicate, row-major [replicates][parameters].
+// One parameter point per replicate, row-major [replicates][parameters + interventions].
 template <class Model>
-std::vector<double> parse_theta_table(const Napi::Value& value, int32_t replicates) {
+std::vector<double> parse_theta_table(const Napi::Value& value, int32_t replicates,
+                                      const std::vector<Intervention>& interventions) {
   if (value.IsUndefined()) return {};
-  constexpr int count = parameter_count<Model>();
+  const int count = parameter_count<Model>() + static_cast<int>(interventions.size());
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
     throw_type_error("thetaTable must be a Float64Array of replicates x parameters");
   }
@@ -72,11 +82,16 @@ std::vector<double> parse_theta_table(const Napi::Value& value, int32_t replicat
   }
   std::vector<double> rows(table.Data(), table.Data() + expected);
   for (std::size_t i = 0; i < expected; ++i) {
-    const ParameterSpec& spec = Model::kParameters[i % count];
-    if (!satisfies(spec.constraint, rows[i])) {
-      throw_range_error("thetaTable[" + std::to_string(i / count) + "]." + spec.name + " must be " +
-                        constraint_range(spec.constraint) + ", got " + format_number(rows[i]));
+    const int j = static_cast<int>(i % count);
+    const Constraint constraint = point_entry_constraint<Model>(j);
+    if (!satisfies(constraint, rows[i])) {
+      throw_range_error("thetaTable[" + std::to_string(i / count) + "]." + point_entry_name<Model>(j) + " must be " +
+                        constraint_range(constraint) + ", got " + format_number(rows[i]));
     }
+  }
+  for (int32_t r = 0; r < replicates; ++r) {
+    check_scaled_parameters(rows.data() + static_cast<std::size_t>(r) * count, interventions, Model::kParameters,
+                            parameter_count<Model>(), "thetaTable[" + std::to_string(r) + "]");
   }
   return rows;
 }
@@ -115,7 +130,8 @@ std::vector<double> parse_settings(const Napi::Value& value) {
 }
 
 template <class Model>
-std::vector<int32_t> parse_tangents(const Napi::Value& value) {
+std::vector<int32_t> parse_tangents(const Napi::Value& value, int interventions) {
+  const int count = parameter_count<Model>() + interventions;
   if (value.IsUndefined()) return {};
   if (!value.IsArray()) throw_type_error("tangents must be an array of parameter indices");
   const Napi::Array array = value.As<Napi::Array>();
@@ -124,14 +140,27 @@ std::vector<int32_t> parse_tangents(const Napi::Value& value) {
                       std::to_string(array.Length()));
   }
   std::vector<int32_t> lanes;
-  std::vector<bool> seen(parameter_count<Model>(), false);
+  std::vector<bool> seen(count, false);
   for (uint32_t k = 0; k < array.Length(); ++k) {
-    const int64_t j = integer_in(array.Get(k), "tangents[" + std::to_string(k) + "]", 0, parameter_count<Model>() - 1);
-    if (seen[j]) throw_range_error(std::string("tangents names parameter '") + Model::kParameters[j].name + "' twice");
+    const int64_t j = integer_in(array.Get(k), "tangents[" + std::to_string(k) + "]", 0, count - 1);
+    if (seen[j]) throw_range_error("tangents names parameter '" + point_entry_name<Model>(static_cast<int>(j)) + "' twice");
     seen[j] = true;
     lanes.push_back(static_cast<int32_t>(j));
   }
   return lanes;
+}
+
+// Models with kUsesGraph need a graph over exactly their agents; the others take none.
+template <class Model>
+void parse_model_graph(const Napi::Value& value, SimulationRequest& sim) {
+  if constexpr (uses_graph<Model>()) {
+    if (value.IsUndefined()) throw_type_error(std::string("model '") + Model::kName + "' needs a graph { offsets, neighbours }");
+    ParsedGraph graph = parse_graph(value, static_cast<int64_t>(sim.settings[kAgentsSetting]));
+    sim.graph_offsets = std::move(graph.offsets);
+    sim.graph_neighbours = std::move(graph.neighbours);
+  } else if (!value.IsUndefined()) {
+    throw_type_error(std::string("model '") + Model::kName + "' takes no graph");
+  }
 }
 
 DiscreteOptions parse_discrete(const Napi::Value& value) {
@@ -198,10 +227,12 @@ ParsedRequest parse_request(const Napi::Object& request) {
   sim.replicates = static_cast<int32_t>(integer_in(request.Get("replicates"), "replicates", 1, kMaxReplicates));
   const bool known = visit_model(sim.model.c_str(), [&](auto tag) {
     using Model = typename decltype(tag)::type;
-    sim.theta = parse_theta<Model>(request.Get("theta"));
-    sim.theta_table = parse_theta_table<Model>(request.Get("thetaTable"), sim.replicates);
+    sim.interventions = parse_interventions(request.Get("interventions"), Model::kParameters, parameter_count<Model>());
+    sim.theta = parse_theta<Model>(request.Get("theta"), sim.interventions);
+    sim.theta_table = parse_theta_table<Model>(request.Get("thetaTable"), sim.replicates, sim.interventions);
     sim.settings = parse_settings<Model>(request.Get("settings"));
-    sim.tangent_params = parse_tangents<Model>(request.Get("tangents"));
+    sim.tangent_params = parse_tangents<Model>(request.Get("tangents"), static_cast<int>(sim.interventions.size()));
+    parse_model_graph<Model>(request.Get("graph"), sim);
   });
   if (!known) throw_range_error("model must be one of " + model_names() + ", got '" + sim.model + "'");
 

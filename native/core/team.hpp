@@ -3,6 +3,7 @@
 // derives from TeamDraws<S> and adds:
 //
 //   int agents() const;
+//   GraphView graph() const;                       // (from TeamDraws) the contact graph, if any
 //   AgentArray<S> agent_field(int field);          // per-agent storage owned by the backend
 //   template <class F> void for_each_agent(F f);   // f(i) once for every agent i; the team is in
 //                                                  // step again when it returns (a barrier on GPU)
@@ -25,6 +26,7 @@
 #include "config.hpp"
 #include "discrete.hpp"
 #include "dual.hpp"
+#include "graph_view.hpp"
 #include "random.hpp"
 
 namespace ag {
@@ -53,9 +55,11 @@ class TeamDraws {
     AG_HD AG_INLINE Real operator()(int agent) const { return uniform_draw<Real>(key, agent, step, slot); }
   };
 
-  AG_HD TeamDraws(DrawKey key, DiscreteOptions discrete) : key_(key), discrete_(discrete), log_prob_(Real(0)) {}
+  AG_HD TeamDraws(DrawKey key, DiscreteOptions discrete, GraphView graph)
+      : key_(key), discrete_(discrete), graph_(graph), log_prob_(Real(0)) {}
 
   AG_HD AG_INLINE uint32_t replicate() const { return key_.replicate; }
+  AG_HD AG_INLINE GraphView graph() const { return graph_; }
   AG_HD AG_INLINE DiscreteOptions discrete() const {
     return DiscreteOptions{Mode::of(discrete_), discrete_.temperature, discrete_.sharpness};
   }
@@ -82,6 +86,7 @@ class TeamDraws {
  protected:
   DrawKey key_;
   DiscreteOptions discrete_;
+  GraphView graph_;
   S log_prob_;  // this member's share of log p(draws), score mode only
 };
 

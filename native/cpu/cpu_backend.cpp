@@ -88,11 +88,11 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
   });
   std::vector<std::vector<T>> workspaces(lanes, std::vector<T>(workspace_reals));
   const std::vector<T> table = theta_table_as<T>(request);
-  constexpr int kParams = parameter_count<Model>();
+  const std::size_t point_length = static_cast<std::size_t>(inputs.parameters);
 
   ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
     if (is_cancelled(cancel)) throw Cancelled();
-    const T* point = table.empty() ? inputs.theta : table.data() + static_cast<std::size_t>(r) * kParams;
+    const T* point = table.empty() ? inputs.theta : table.data() + static_cast<std::size_t>(r) * point_length;
     kernel(inputs, point, DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete,
            replicate_outputs<T>(buffers, layout, r), workspaces[lane].data());
   });

@@ -20,7 +20,7 @@ struct IsaMode : FixedMode<M> {};
 template <class Model, class S, class Mode>
 void run_one(const ReplicateInputs<RealOf<S>>& inputs, const RealOf<S>* point, DrawKey key, DiscreteOptions discrete,
              const ReplicateOutputs<RealOf<S>>& outputs, RealOf<S>* workspace) {
-  CpuTeam<S, Mode> team(key, discrete, inputs.agents, workspace);
+  CpuTeam<S, Mode> team(key, discrete, inputs.graph, inputs.agents, workspace);
   run_replicate<Model, S, CpuTeam<S, Mode>, parameter_count<Model>(), output_count<Model>()>(team, inputs, point, outputs);
 }
 
@@ -40,7 +40,7 @@ ReplicateKernel<RealOf<S>> kernel_for_mode(DiscreteMode mode) {
 // carry float kernels of the agent-heavy models only, which keeps the build short. Every other
 // request runs the baseline kernels, with bitwise the same numbers.
 #if AG_CPU_WIDE
-using KernelModels = ModelList<RandomWalk, Volatility>;
+using KernelModels = ModelList<RandomWalk, Volatility, Sir>;
 #else
 using KernelModels = RegisteredModels;
 #endif

@@ -36,8 +36,8 @@ class CpuTeam : public TeamDraws<S, Mode> {
     const int& tile_begin_;
   };
 
-  CpuTeam(DrawKey key, DiscreteOptions discrete, int agents, Real* workspace)
-      : TeamDraws<S, Mode>(key, discrete), agents_(agents), workspace_(workspace) {}
+  CpuTeam(DrawKey key, DiscreteOptions discrete, GraphView graph, int agents, Real* workspace)
+      : TeamDraws<S, Mode>(key, discrete, graph), agents_(agents), workspace_(workspace) {}
 
   int agents() const { return agents_; }
   bool is_leader() const { return true; }

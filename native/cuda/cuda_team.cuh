@@ -26,8 +26,9 @@ class CudaTeam : public TeamDraws<S> {
     alignas(S) unsigned char broadcast[sizeof(S)];  // raw: __shared__ forbids constructors
   };
 
-  __device__ CudaTeam(DrawKey key, DiscreteOptions discrete, int agents, Real* workspace, SharedStorage& shared)
-      : TeamDraws<S>(key, discrete), agents_(agents), workspace_(workspace), shared_(shared) {}
+  __device__ CudaTeam(DrawKey key, DiscreteOptions discrete, GraphView graph, int agents, Real* workspace,
+                      SharedStorage& shared)
+      : TeamDraws<S>(key, discrete, graph), agents_(agents), workspace_(workspace), shared_(shared) {}
 
   __device__ int agents() const { return agents_; }
   __device__ bool is_leader() const { return threadIdx.x == 0; }

@@ -2,13 +2,18 @@
 #pragma once
 
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "../core/config.hpp"
+#include "bass_diffusion.hpp"
 #include "bernoulli_sum.hpp"
+#include "brock_hommes.hpp"
 #include "gaussian_location.hpp"
 #include "gaussian_shift.hpp"
+#include "network_sir.hpp"
 #include "random_walk.hpp"
+#include "sir.hpp"
 #include "volatility.hpp"
 
 namespace ag {
@@ -16,7 +21,8 @@ namespace ag {
 template <class... Models>
 struct ModelList {};
 
-using RegisteredModels = ModelList<RandomWalk, Volatility, BernoulliSum, GaussianShift, GaussianLocation>;
+using RegisteredModels = ModelList<RandomWalk, Volatility, Sir, NetworkSir, BrockHommes, BassDiffusion, BernoulliSum,
+                                   GaussianShift, GaussianLocation>;
 
 template <class Model>
 struct ModelTag {
@@ -29,6 +35,18 @@ template <class Model>
 AG_HD constexpr int setting_count() { return static_cast<int>(sizeof(Model::kSettings) / sizeof(Model::kSettings[0])); }
 template <class Model>
 AG_HD constexpr int output_count() { return static_cast<int>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0])); }
+
+// Whether a model reads a contact graph (team.graph()); it then declares kUsesGraph = true.
+template <class Model, class = void>
+struct UsesGraph {
+  static constexpr bool value = false;
+};
+template <class Model>
+struct UsesGraph<Model, decltype(void(Model::kUsesGraph))> {
+  static constexpr bool value = Model::kUsesGraph;
+};
+template <class Model>
+constexpr bool uses_graph() { return UsesGraph<Model>::value; }
 
 // Settings 0 and 1 of every model are `agents` and `steps`.
 constexpr int kAgentsSetting = 0;

@@ -10,6 +10,7 @@
 #include "../core/config.hpp"
 #include "../core/discrete.hpp"
 #include "../core/dual.hpp"
+#include "../core/graph_view.hpp"
 #include "../core/tangent_ops.hpp"
 #include "model_spec.hpp"
 
@@ -17,10 +18,28 @@ namespace ag {
 
 enum class Dtype : int32_t { float32 = 0, float64 = 1 };
 
+// A time-varying parameter: on steps from <= t < to the model sees theta[parameter] multiplied by a
+// factor. The factors are extra entries of theta after the model's own parameters (factor m at
+// index parameters + m), so they carry tangents and take part in inference like any parameter.
+struct Intervention {
+  int32_t parameter;
+  int32_t from;
+  int32_t to;
+};
+constexpr int kMaxInterventions = 4;
+
+struct Schedule {
+  int32_t count = 0;
+  Intervention items[kMaxInterventions] = {};
+};
+
 struct SimulationRequest {
   std::string model;
-  std::vector<double> theta;           // natural units, in the model's parameter order
-  std::vector<double> theta_table;     // optional [replicates][parameters]: a point per replicate
+  std::vector<double> theta;           // natural units: the model's parameters, then intervention factors
+  std::vector<double> theta_table;     // optional [replicates][theta.size()]: a point per replicate
+  std::vector<Intervention> interventions;
+  std::vector<int32_t> graph_offsets;     // CSR contact graph (models with kUsesGraph)
+  std::vector<int32_t> graph_neighbours;
   std::vector<double> settings;        // complete, in the model's setting order
   std::vector<int32_t> tangent_params; // parameter index of tangent lane k
   int32_t replicates = 1;
@@ -44,6 +63,9 @@ template <class T>
 struct ReplicateInputs {
   T theta[kMaxParameters];
   int32_t lane[kMaxParameters];  // tangent lane of parameter j, or -1
+  int32_t parameters;            // model parameters + intervention factors: the length of a point
+  Schedule schedule;
+  GraphView graph;
   double settings[kMaxSettings];
   int32_t agents;
   int32_t steps;
@@ -67,13 +89,47 @@ AG_HD AG_INLINE S parameter_scalar(RealOf<S> x, int32_t lane) {
   return s;
 }
 
+// The model's parameters at step t: theta with the factors of the interventions active at t
+// applied. Every index is a compile-time constant once the loops unroll, so on the GPU the
+// parameters stay in registers instead of a stack array indexed at run time.
+template <class S, int NumParams>
+class ScheduledTheta {
+ public:
+  AG_HD ScheduledTheta(const S* theta, const Schedule& schedule) : theta_(theta), schedule_(schedule) {}
+
+  AG_HD AG_INLINE const S* at(int t) {
+    AG_UNROLL_TANGENTS
+    for (int j = 0; j < NumParams; ++j) {
+      S value = theta_[j];
+      AG_UNROLL_TANGENTS
+      for (int m = 0; m < kMaxInterventions; ++m) {
+        const Intervention& item = schedule_.items[m];
+        const bool active = m < schedule_.count && item.parameter == j && item.from <= t && t < item.to;
+        if (active) value *= theta_[NumParams + m];
+      }
+      scheduled_[j] = value;
+    }
+    return scheduled_;
+  }
+
+ private:
+  const S* theta_;
+  const Schedule& schedule_;
+  S scheduled_[NumParams];
+};
+
 // The whole trajectory of one replicate at parameter point `point`: init, then `steps` steps,
 // observing after each.
 template <class Model, class S, class Team, int NumParams, int NumOutputs>
 AG_HD AG_FLATTEN void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>& in, const RealOf<S>* point,
                                     const ReplicateOutputs<RealOf<S>>& out) {
-  S theta[NumParams];
-  for (int j = 0; j < NumParams; ++j) theta[j] = parameter_scalar<S>(point[j], in.lane[j]);
+  static_assert(NumParams + kMaxInterventions <= kMaxParameters, "room for the intervention factors");
+  S theta[NumParams + kMaxInterventions];
+  AG_UNROLL_TANGENTS
+  for (int j = 0; j < NumParams + kMaxInterventions; ++j) {
+    theta[j] = parameter_scalar<S>(j < in.parameters ? point[j] : RealOf<S>(1), in.lane[j]);
+  }
+  ScheduledTheta<S, NumParams> scheduled(theta, in.schedule);
 
   typename Model::template State<S> state;
   S observed[NumOutputs];
@@ -88,10 +144,10 @@ AG_HD AG_FLATTEN void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>
     }
   };
 
-  Model::init(team, theta, in.settings, state);
+  Model::init(team, scheduled.at(0), in.settings, state);
   record(0);
   for (int t = 1; t <= in.steps; ++t) {
-    Model::step(team, theta, in.settings, state, t);
+    Model::step(team, scheduled.at(t), in.settings, state, t);
     record(t);
   }
   const S log_prob = team.total_log_prob();
@@ -136,6 +192,11 @@ ReplicateInputs<T> make_replicate_inputs(const SimulationRequest& request) {
   }
   for (std::size_t k = 0; k < request.tangent_params.size(); ++k) in.lane[request.tangent_params[k]] = static_cast<int32_t>(k);
   for (int s = 0; s < kMaxSettings; ++s) in.settings[s] = s < static_cast<int>(request.settings.size()) ? request.settings[s] : 0.0;
+  in.parameters = static_cast<int32_t>(request.theta.size());
+  in.schedule.count = static_cast<int32_t>(request.interventions.size());
+  for (std::size_t m = 0; m < request.interventions.size(); ++m) in.schedule.items[m] = request.interventions[m];
+  in.graph = GraphView{request.graph_offsets.empty() ? nullptr : request.graph_offsets.data(),
+                       request.graph_neighbours.empty() ? nullptr : request.graph_neighbours.data()};
   in.agents = static_cast<int32_t>(request.settings[0]);
   in.steps = static_cast<int32_t>(request.settings[1]);
   in.outputs = static_cast<int32_t>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0]));

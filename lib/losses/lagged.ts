@@ -1,0 +1,54 @@
+// Delay embedding: a series compared as the points (y(t), y(t-1), ..., y(t-L)) rather than as
+// separate y(t), so that distribution losses (MMD, energy distance) see the dynamics — how one
+// value follows the previous ones — and not only the marginal distribution.
+import { toObserved, type ObservedInput } from '../observed.js';
+import type { Loss } from './loss.js';
+
+/** Rows t = lags..rows-1 of a row-major [rows][outputs] series as [y(t), y(t-1), ..., y(t-lags)]. */
+export function embedLags(series: ArrayLike<number>, rows: number, outputs: number, lags: number): number[][] {
+  return Array.from({ length: rows - lags }, (_, i) => {
+    const t = i + lags;
+    const point: number[] = [];
+    for (let l = 0; l <= lags; l++) for (let o = 0; o < outputs; o++) point.push(series[(t - l) * outputs + o]!);
+    return point;
+  });
+}
+
+export function checkLags(lags: unknown, lossName: string): number {
+  if (typeof lags !== 'number' || !Number.isInteger(lags) || lags < 0 || lags > 64) {
+    throw new RangeError(`${lossName} lags must be an integer in [0, 64], got ${String(lags)}`);
+  }
+  return lags;
+}
+
+/**
+ * The loss `compare` builds for the embedded observed points, applied to the embedded simulated
+ * ones; its gradient is carried back to the simulated series.
+ */
+export function lagged(name: string, observedInput: ObservedInput, lags: number, compare: (embedded: number[][]) => Loss): Loss {
+  const observed = toObserved(observedInput);
+  if (observed.rows - lags < 2) throw new RangeError(`${name}: ${lags} lags need at least ${lags + 2} observed rows, got ${observed.rows}`);
+  const inner = compare(embedLags(observed.data, observed.rows, observed.outputs, lags));
+  const outputs = observed.outputs;
+  const width = outputs * (lags + 1);
+  return {
+    name,
+    evaluate(simulated, shape) {
+      if (shape.outputs !== outputs) throw new RangeError(`${name}: observed rows have ${outputs} values but the model has ${shape.outputs} outputs`);
+      // As without lags: the whole series when observed holds every time point, else t = 1..T.
+      const first = observed.rows === shape.times ? 0 : 1;
+      const rows = shape.times - first;
+      if (rows - lags < 2) throw new RangeError(`${name}: ${lags} lags need a simulation of at least ${lags + 2} steps`);
+      const points = embedLags(simulated.subarray(first * outputs), rows, outputs, lags);
+      const { value, gradient: pointGradient } = inner.evaluate(Float64Array.from(points.flat()), { times: points.length, outputs: width });
+      const gradient = new Float64Array(simulated.length);
+      for (let i = 0; i < points.length; i++) {
+        const t = first + i + lags;
+        for (let l = 0; l <= lags; l++) {
+          for (let o = 0; o < outputs; o++) gradient[(t - l) * outputs + o] = gradient[(t - l) * outputs + o]! + pointGradient[i * width + l * outputs + o]!;
+        }
+      }
+      return { value, gradient };
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import test from 'ava';
+
+import { losses, models, simulate } from '../lib/index.js';
+import { strided } from './helpers.js';
+
+const model = models.brockHommes({ steps: 100 });
+const reference = model.reference;
+
+// x(t) = (sum_j softmax(U)_j (g_j x(t-1) + b_j) + sigma eps_t) / R, U_j = beta (x1 - R x2)(g_j x3 + b_j - R x2).
+function brockHommes(theta: Record<string, number>, noise: number[]): number[] {
+  const g = [1, 2, 3, 4].map((j) => theta[`g${j}`]!);
+  const b = [1, 2, 3, 4].map((j) => theta[`b${j}`]!);
+  const { beta, R, sigma } = theta as { beta: number; R: number; sigma: number };
+  const x = [0];
+  let [x1, x2, x3] = [0, 0, 0];
+  for (const eps of noise) {
+    const fitness = g.map((gj, j) => beta * (x1 - R * x2) * (gj * x3 + b[j]! - R * x2));
+    const top = Math.max(...fitness);
+    const weights = fitness.map((u) => Math.exp(u - top));
+    const total = weights.reduce((s, w) => s + w, 0);
+    const forecast = weights.reduce((s, w, j) => s + w * (g[j]! * x1 + b[j]!), 0) / total;
+    const next = (forecast + sigma * eps) / R;
+    [x3, x2, x1] = [x2, x1, next];
+    x.push(next);
+  }
+  return x;
+}
+
+test('brockHommes follows its defining recursion (float64, noise recovered from a run with identical types)', async (t) => {
+  const options = { replicates: 1, seed: 17, dtype: 'float64' as const };
+  // With identical types x(t) = (g x(t-1) + b + sigma eps_t) / R, which gives eps_t; the same seed gives the same eps.
+  const identical: Record<string, number> = { ...reference, g1: 0.5, g2: 0.5, g3: 0.5, g4: 0.5, b1: 0.1, b2: 0.1, b3: 0.1, b4: 0.1 };
+  const plain = await simulate(model, identical, options);
+  const x = Array.from(plain.values);
+  const noise = x.slice(1).map((xt, i) => (identical['R']! * xt - 0.5 * x[i]! - 0.1) / identical['sigma']!);
+  const meanNoise = noise.reduce((s, e) => s + e, 0) / noise.length;
+  t.true(Math.abs(meanNoise) < 0.4 && noise.every((e) => Math.abs(e) < 5), 'the noise looks standard normal');
+  const sim = await simulate(model, reference, options);
+  const expected = brockHommes(reference, noise);
+  const worst = Math.max(...expected.map((e, i) => Math.abs(e - sim.values[i]!)));
+  t.true(worst < 1e-9, `worst gap ${worst}`);
+  t.true(Math.max(...Array.from(sim.values, Math.abs)) > 0.05, 'the price moves');
+});
+
+test('brockHommes: pathwise tangents of all 11 parameters equal central differences (exact: continuous noise only)', async (t) => {
+  const short = models.brockHommes({ steps: 40 });
+  const options = { replicates: 3, seed: 5, dtype: 'float64' as const };
+  const sim = await simulate(short, reference, { ...options, tangents: true });
+  const names = short.parameters.map((p) => p.name);
+  t.is(sim.shape.tangents, 11);
+  for (const [lane, name] of names.entries()) {
+    // The dynamics are chaotic (tangents of R reach 1e4 within 40 steps), so central differences
+    // need a small step to be in their quadratic regime.
+    const h = 1e-8 * Math.max(Math.abs(reference[name]!), 0.1);
+    const plus = await simulate(short, { ...reference, [name]: reference[name]! + h }, options);
+    const minus = await simulate(short, { ...reference, [name]: reference[name]! - h }, options);
+    const forward = strided(sim.tangents!, sim.values.length, 11, lane);
+    const central = Array.from(plus.values, (v, i) => (v - minus.values[i]!) / (2 * h));
+    const scale = Math.max(...central.map(Math.abs));
+    t.true(scale > 1e-4, `${name}: the outputs depend on it`);
+    const worst = Math.max(...central.map((c, i) => Math.abs(forward[i]! - c) / Math.max(Math.abs(c), 1e-3 * scale)));
+    t.true(worst < 1e-4, `${name}: worst relative error ${worst}`);
+  }
+});
+
+// The calibration target: compared as lag-1 points (x(t), x(t-1)) with a multi-scale kernel, the
+// simulations are closest to a long observed series at the truth — also against the (g, b)
+// combinations along the ridge where short series cannot tell them apart.
+test('brockHommes: the lag-embedded multi-scale MMD against a long observed series is smallest at the truth', async (t) => {
+  const data = await simulate(models.brockHommes({ steps: 1000 }), reference, { seed: 12345, dtype: 'float64' });
+  const loss = losses.mmd(Array.from(data.values.subarray(1)), { lags: 1, bandwidth: [0.1, 0.3, 1] });
+  const expectedLoss = async (point: Record<string, number>) => {
+    const sim = await simulate(model, { ...reference, ...point }, { replicates: 40, seed: 77, dtype: 'float64' });
+    let sum = 0;
+    for (let r = 0; r < 40; r++) sum += loss.evaluate(Float64Array.from(sim.values.subarray(r * 101, (r + 1) * 101)), { times: 101, outputs: 1 }).value;
+    return sum / 40;
+  };
+  const atTruth = await expectedLoss({});
+  const swapped = await expectedLoss({ b2: -0.2, b3: 0.2 });
+  t.true(Math.abs(swapped - atTruth) < 1e-12, 'types 2 and 3 are exchangeable: swapping them changes nothing');
+  const alternatives: Record<string, number>[] = [
+    { g2: 0.53, g3: 0.69, b2: 0.455, b3: -0.36 },
+    { g2: 0.23, g3: 0.19, b2: 0.5, b3: -0.46 },
+    { g2: 0.5, g3: 0.5, b2: 0.3, b3: -0.3 },
+    { g2: 0.8 },
+    { g2: 1 },
+    { b2: 0.1 },
+    { b2: 0.3 },
+    { g2: 0, g3: 0, b2: 0, b3: 0 },
+  ];
+  for (const other of alternatives) {
+    const elsewhere = await expectedLoss(other);
+    t.true(elsewhere > atTruth * 1.3, `${JSON.stringify(other)}: ${elsewhere} vs ${atTruth} at the truth`);
+  }
+});
