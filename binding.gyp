@@ -63,7 +63,7 @@
           "rules": [{
             "rule_name": "nvcc",
             "extension": "cu",
-            "inputs": ["<(RULE_INPUT_PATH)"],
+            "inputs": ["<(RULE_INPUT_PATH)", "<!@(node scripts/nvcc.cjs --headers)"],
             "outputs": ["<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).o"],
             "action": ["node", "<(module_root_dir)/scripts/nvcc.cjs", "<(RULE_INPUT_PATH)", "<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).o"],
             "message": "nvcc <(RULE_INPUT_PATH)",

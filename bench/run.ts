@@ -1,4 +1,5 @@
-// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report ...] [--quick] [--backend cpu|cuda|auto]: prints markdown
+// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report ...] [--quick] [--backend cpu|cuda|auto]
+// [--models sir,networkSir] (throughput rows of these models only): prints markdown
 // tables and writes a JSON record to bench/results/. Without suite names every suite runs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,11 @@ function markdown(rows: ThroughputRow[]): string {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { quick: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'auto' },
+      models: { type: 'string' },
+    },
   });
   const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report'];
   const suites = new Set(positionals.length > 0 ? positionals : allSuites);
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
   console.log(`agentgrad ${commit()} on ${machine.cpu} (${machine.cores} cores)\n`);
   const record: Record<string, unknown> = { date: new Date().toISOString(), commit: commit(), machine };
   if (suites.has('throughput')) {
-    const rows = await throughputRows({ quick: values.quick, backend });
+    const models = values.models?.split(',').map((m) => m.trim());
+    const rows = await throughputRows({ quick: values.quick, backend, ...(models ? { models } : {}) });
     console.log('## Throughput\n\n' + markdown(rows) + '\n');
     record['throughput'] = rows;
   }

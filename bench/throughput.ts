@@ -81,11 +81,12 @@ const sizes: Array<[number, number]> = [
   [10, 1_000_000],
 ];
 
-export async function throughputRows(options: { quick: boolean; backend: 'cpu' | 'cuda' | 'auto' }): Promise<ThroughputRow[]> {
+export async function throughputRows(options: { quick: boolean; backend: 'cpu' | 'cuda' | 'auto'; models?: string[] }): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = [];
   const steps = 100;
   const chosenSizes = options.quick ? sizes.slice(0, 2) : sizes;
   for (const c of cases) {
+    if (options.models && !options.models.includes(c.build(12, 1).name)) continue;
     for (const tangentCount of [0, 1, 4, 8]) {
       for (const [replicates, agents] of chosenSizes) {
         const setup = withTangentParameters(c.build(agents, steps), c.theta, tangentCount);

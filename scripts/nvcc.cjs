@@ -2,6 +2,8 @@
 // Locates nvcc for binding.gyp and compiles one .cu file for every supported architecture.
 //   node scripts/nvcc.cjs --path          -> nvcc's path, or nothing when there is none
 //   node scripts/nvcc.cjs --libdir        -> the directory holding libcudart_static.a
+//   node scripts/nvcc.cjs --headers       -> the native headers a .cu file may include (rule inputs,
+//                                            so that editing a header rebuilds the CUDA object)
 //   node scripts/nvcc.cjs IN.cu OUT.o     -> compile
 // AGENTGRAD_NO_CUDA=1 hides nvcc (CPU-only build); AGENTGRAD_CUDA_ARCHS="80 90" narrows the
 // architectures (development builds); the default is sm_70 through sm_90 as far as this nvcc
@@ -57,8 +59,18 @@ function compile(nvcc, input, output) {
 }
 
 const [first, second] = process.argv.slice(2);
+function nativeHeaders() {
+  const root = path.join(__dirname, '..', 'native');
+  return fs
+    .readdirSync(root, { recursive: true })
+    .filter((f) => /\.(hpp|cuh)$/.test(f))
+    .map((f) => path.join('native', f).split(path.sep).join('/'))
+    .sort();
+}
+
 const nvcc = findNvcc();
 if (first === '--path') process.stdout.write(nvcc);
+else if (first === '--headers') process.stdout.write(nativeHeaders().join(' '));
 else if (first === '--libdir') process.stdout.write(nvcc ? libraryDir(nvcc) : '');
 else if (first && second) {
   if (!nvcc) throw new Error('nvcc not found');

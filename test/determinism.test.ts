@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
+
 import test from 'ava';
 
 import { models, simulate } from '../lib/index.js';
+import { repoRoot } from './helpers.js';
 
 const cases: Array<{ model: ReturnType<typeof models.volatility>; theta: Record<string, number>; mode: 'smoothed' | 'straight-through' }> = [
   { model: models.randomWalk({ agents: 300, steps: 30 }), theta: { p: 0.4 }, mode: 'smoothed' },
@@ -38,5 +41,28 @@ test('concurrent simulate calls give the same numbers as sequential ones', async
   for (let i = 0; i < seeds.length; i++) {
     t.deepEqual(Array.from(concurrent[i]!.values), Array.from(sequential[i]!.values));
     t.deepEqual(Array.from(concurrent[i]!.tangents!), Array.from(sequential[i]!.tangents!));
+  }
+});
+
+// The CUDA backend runs requests with many tangents in passes of at most 8 (float) or 4 (double)
+// lanes; the CPU backend runs the same passes under AGENTGRAD_CPU_LANES_PER_PASS, in a child
+// process since the variable is read per request.
+test('tangents computed in passes of lanes equal those of one run, bitwise', async (t) => {
+  const script = `
+    import { models, simulate, withIntervention } from './dist/lib/index.js';
+    let model = models.sir({ agents: 300, steps: 12 });
+    for (let m = 0; m < 4; m++) model = withIntervention(model, { parameter: 'beta', from: 3 * m, name: 'f' + m });
+    const theta = { beta: 0.3, gamma: 0.1, I0: 0.05, f0: 0.9, f1: 0.8, f2: 1.1, f3: 0.7 };
+    const mode = process.env.MODE;
+    const sim = await simulate(model, theta, { replicates: 3, seed: 2, tangents: true, dtype: 'float64', discrete: { mode } });
+    process.stdout.write(JSON.stringify([Array.from(sim.values), Array.from(sim.tangents), Array.from(sim.logProb ?? [])]));
+  `;
+  const run = (env: Record<string, string>) =>
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8' });
+  for (const [mode, carrier] of [['straight-through', 1], ['score', 2]] as const) {
+    const whole = run({ MODE: mode });
+    const result = JSON.parse(whole) as number[][];
+    t.true(result[carrier]!.some((x) => x !== 0), `${mode}: the ${carrier === 1 ? 'tangents' : 'log-probability tangents'} are not all zero`);
+    for (const lanes of ['1', '2', '4']) t.is(run({ MODE: mode, AGENTGRAD_CPU_LANES_PER_PASS: lanes }), whole, `${mode}, passes of ${lanes}`);
   }
 });

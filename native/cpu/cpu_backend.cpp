@@ -75,11 +75,20 @@ ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, DiscreteMod
   return wide != nullptr ? wide : isa_kernel(Isa::baseline, model, bucket, mode, T());
 }
 
+// Tangent lanes per run: all of them, unless AGENTGRAD_CPU_LANES_PER_PASS (1, 2, 4 or 8) asks for
+// passes as the CUDA backend runs them -- a test hook that checks the passes on every machine.
+int lanes_per_pass(int tangents) {
+  const char* text = std::getenv("AGENTGRAD_CPU_LANES_PER_PASS");
+  const int requested = text == nullptr ? 0 : std::atoi(text);
+  return requested == 1 || requested == 2 || requested == 4 || requested == 8 ? std::min(requested, tangents) : tangents;
+}
+
 template <class Model, class T>
 void simulate_model(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
-  const int bucket = tangent_bucket(static_cast<int>(request.tangent_params.size()));
-  const ReplicateKernel<T> kernel = kernel_of<T>(selected_isa(), Model::kName, bucket, request.discrete.mode);
   const ReplicateInputs<T> inputs = make_replicate_inputs<Model, T>(request);
+  const int per_pass = lanes_per_pass(inputs.tangents);
+  const int bucket = tangent_bucket(per_pass);
+  const ReplicateKernel<T> kernel = kernel_of<T>(selected_isa(), Model::kName, bucket, request.discrete.mode);
   const OutputLayout layout = output_layout(request, output_count<Model>());
   const int lanes = lanes_for(request);
   std::size_t workspace_reals = 0;
@@ -90,12 +99,15 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
   const std::vector<T> table = theta_table_as<T>(request);
   const std::size_t point_length = static_cast<std::size_t>(inputs.parameters);
 
-  ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
-    if (is_cancelled(cancel)) throw Cancelled();
-    const T* point = table.empty() ? inputs.theta : table.data() + static_cast<std::size_t>(r) * point_length;
-    kernel(inputs, point, DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete,
-           replicate_outputs<T>(buffers, layout, r), workspaces[lane].data());
-  });
+  for (int first_lane = 0; first_lane == 0 || first_lane < inputs.tangents; first_lane += std::max(per_pass, 1)) {
+    const ReplicateInputs<T> pass = inputs_for_lanes(inputs, first_lane, std::min(per_pass, inputs.tangents - first_lane));
+    ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
+      if (is_cancelled(cancel)) throw Cancelled();
+      const T* point = table.empty() ? pass.theta : table.data() + static_cast<std::size_t>(r) * point_length;
+      kernel(pass, point, DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete,
+             replicate_outputs<T>(buffers, layout, r), workspaces[lane].data());
+    });
+  }
 }
 
 }  // namespace

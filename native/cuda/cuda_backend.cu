@@ -133,6 +133,17 @@ std::size_t model_device_bytes(const SimulationRequest& request) {
          graph_bytes;
 }
 
+// The most tangent lanes one kernel run carries. A thread has at most 255 registers, and a dual
+// number of K lanes takes (K + 1) of them per float, 2 (K + 1) per double: wider duals spill to
+// local memory, so a request with more tangents runs in passes (and the wider kernels are never
+// built, which also halves the CUDA build). Models with many parameters (Brock–Hommes: 11, all
+// live in every step) get half as many lanes.
+template <class Model, class T>
+constexpr int lanes_per_pass() {
+  const int lanes = sizeof(T) == sizeof(float) ? 8 : 4;
+  return parameter_count<Model>() > 6 ? lanes / 2 : lanes;
+}
+
 // The request's contact graph in device memory.
 struct DeviceGraph {
   DeviceBuffer<int32_t> offsets;
@@ -195,18 +206,25 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& h
   theta_table.copy_from_host(host_table.data());
   const SimulationBuffers device_buffers{values.get(), tangents.get(), log_prob.get()};
 
-  if constexpr (spans_blocks<Model>()) {
-    if (plan.blocks_per_replicate > 1) {
-      launch_spanning<Model, S>(plan, request, inputs, theta_table.get(), workspace_per_replicate, device_buffers, layout);
+  // One run per group of at most lanes_per_pass() tangent lanes; every run recomputes (bitwise)
+  // the same values, since each draw is keyed by its counter.
+  constexpr int kLanes = lanes_per_pass<Model, T>();
+  const int K = inputs.tangents;
+  for (int first_lane = 0; first_lane == 0 || first_lane < K; first_lane += kLanes) {
+    const ReplicateInputs<T> pass = inputs_for_lanes(inputs, first_lane, std::min(K - first_lane, kLanes));
+    if constexpr (spans_blocks<Model>()) {
+      if (plan.blocks_per_replicate > 1) {
+        launch_spanning<Model, S>(plan, request, pass, theta_table.get(), workspace_per_replicate, device_buffers, layout);
+      }
     }
-  }
-  if (plan.blocks_per_replicate == 1) {
-    DeviceBuffer<T> workspace(workspace_per_replicate * request.replicates);
-    simulate_replicates_kernel<Model, S><<<request.replicates, kBlockThreads>>>(
-        inputs, theta_table.get(), DrawKey{request.seed, 0}, request.discrete, workspace.get(), workspace_per_replicate,
-        device_buffers, layout);
-    check(cudaGetLastError(), "kernel launch");
-    check(cudaDeviceSynchronize(), "kernel execution");  // before the workspace is freed
+    if (plan.blocks_per_replicate == 1) {
+      DeviceBuffer<T> workspace(workspace_per_replicate * request.replicates);
+      simulate_replicates_kernel<Model, S><<<request.replicates, kBlockThreads>>>(
+          pass, theta_table.get(), DrawKey{request.seed, 0}, request.discrete, workspace.get(), workspace_per_replicate,
+          device_buffers, layout);
+      check(cudaGetLastError(), "kernel launch");
+      check(cudaDeviceSynchronize(), "kernel execution");  // before the workspace is freed
+    }
   }
 
   values.copy_to_host(host_buffers.values);
@@ -216,9 +234,17 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& h
 
 template <class F>
 void visit_request(const SimulationRequest& request, F&& f) {
+  const int tangents = static_cast<int>(request.tangent_params.size());
   const bool known = visit_model(request.model.c_str(), [&](auto model_tag) {
-    visit_scalar(request.dtype, static_cast<int>(request.tangent_params.size()),
-                 [&](auto scalar_tag) { f(model_tag, scalar_tag); });
+    using Model = typename decltype(model_tag)::type;
+    const auto visit = [&](auto scalar_tag) { f(model_tag, scalar_tag); };
+    if (request.dtype == Dtype::float64) {
+      constexpr int kLanes = lanes_per_pass<Model, double>();
+      visit_scalar_up_to<double, kLanes>(std::min(tangents, kLanes), visit);
+    } else {
+      constexpr int kLanes = lanes_per_pass<Model, float>();
+      visit_scalar_up_to<float, kLanes>(std::min(tangents, kLanes), visit);
+    }
   });
   if (!known) throw std::runtime_error("unknown model '" + request.model + "'");
 }

@@ -34,6 +34,19 @@ void visit_scalar_of(int tangents, F&& f) {
   }
 }
 
+// As visit_scalar_of for a backend whose runs carry at most MaxLanes tangents (a power of two);
+// only those scalar types are instantiated. `tangents` must be <= MaxLanes.
+template <class T, int MaxLanes, class F>
+void visit_scalar_up_to(int tangents, F&& f) {
+  const int bucket = tangent_bucket(tangents);
+  if (bucket == 0) return f(ScalarTag<T>{});
+  if (bucket == 1) return f(ScalarTag<Dual<T, 1>>{});
+  if constexpr (MaxLanes >= 2) if (bucket == 2) return f(ScalarTag<Dual<T, 2>>{});
+  if constexpr (MaxLanes >= 4) if (bucket == 4) return f(ScalarTag<Dual<T, 4>>{});
+  if constexpr (MaxLanes >= 8) if (bucket == 8) return f(ScalarTag<Dual<T, 8>>{});
+  if constexpr (MaxLanes >= 16) if (bucket == 16) return f(ScalarTag<Dual<T, 16>>{});
+}
+
 template <class F>
 void visit_scalar(Dtype dtype, int tangents, F&& f) {
   if (dtype == Dtype::float64) {

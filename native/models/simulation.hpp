@@ -70,7 +70,9 @@ struct ReplicateInputs {
   int32_t agents;
   int32_t steps;
   int32_t outputs;
-  int32_t tangents;  // K requested (the scalar may carry more lanes, left zero)
+  int32_t tangents;        // lanes this run carries (the scalar may have more, left zero)
+  int32_t tangent_stride;  // K of the request: lanes per output cell in the tangent buffer
+  int32_t tangent_offset;  // first of the request's lanes this run carries (a backend may split K)
 };
 
 template <class T>
@@ -105,7 +107,7 @@ class ScheduledTheta {
       for (int m = 0; m < kMaxInterventions; ++m) {
         const Intervention& item = schedule_.items[m];
         const bool active = m < schedule_.count && item.parameter == j && item.from <= t && t < item.to;
-        if (active) value *= theta_[NumParams + m];
+        if (active) value *= theta_[NumParams + m];  // m < count: entry NumParams + m was set
       }
       scheduled_[j] = value;
     }
@@ -124,11 +126,10 @@ template <class Model, class S, class Team, int NumParams, int NumOutputs>
 AG_HD AG_FLATTEN void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>& in, const RealOf<S>* point,
                                     const ReplicateOutputs<RealOf<S>>& out) {
   static_assert(NumParams + kMaxInterventions <= kMaxParameters, "room for the intervention factors");
+  // Read once per step by ScheduledTheta, so it may live in (cached) local memory on the GPU: the
+  // run-time bound keeps it out of the registers that the step's own arithmetic needs.
   S theta[NumParams + kMaxInterventions];
-  AG_UNROLL_TANGENTS
-  for (int j = 0; j < NumParams + kMaxInterventions; ++j) {
-    theta[j] = parameter_scalar<S>(j < in.parameters ? point[j] : RealOf<S>(1), in.lane[j]);
-  }
+  for (int j = 0; j < in.parameters; ++j) theta[j] = parameter_scalar<S>(point[j], in.lane[j]);
   ScheduledTheta<S, NumParams> scheduled(theta, in.schedule);
 
   typename Model::template State<S> state;
@@ -140,7 +141,9 @@ AG_HD AG_FLATTEN void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>
     for (int o = 0; o < NumOutputs; ++o) {
       const std::size_t cell = static_cast<std::size_t>(t) * row + o;
       out.values[cell] = value(observed[o]);
-      if (in.tangents > 0) store_tangents(observed[o], out.tangents + cell * in.tangents, in.tangents);
+      if (in.tangents > 0) {
+        store_tangents(observed[o], out.tangents + cell * in.tangent_stride + in.tangent_offset, in.tangents);
+      }
     }
   };
 
@@ -153,7 +156,7 @@ AG_HD AG_FLATTEN void run_replicate(Team& team, const ReplicateInputs<RealOf<S>>
   const S log_prob = team.total_log_prob();
   if (out.log_prob != nullptr && team.is_leader()) {
     out.log_prob[0] = value(log_prob);
-    store_tangents(log_prob, out.log_prob + 1, in.tangents);
+    store_tangents(log_prob, out.log_prob + 1 + in.tangent_offset, in.tangents);
   }
 }
 
@@ -201,7 +204,24 @@ ReplicateInputs<T> make_replicate_inputs(const SimulationRequest& request) {
   in.steps = static_cast<int32_t>(request.settings[1]);
   in.outputs = static_cast<int32_t>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0]));
   in.tangents = static_cast<int32_t>(request.tangent_params.size());
+  in.tangent_stride = in.tangents;
+  in.tangent_offset = 0;
   return in;
+}
+
+// The inputs of a run that carries only the request's tangent lanes [first, first + count), into
+// their places in the full tangent buffer: backends whose scalar types cannot hold all K lanes at
+// once run the request in passes.
+template <class T>
+ReplicateInputs<T> inputs_for_lanes(const ReplicateInputs<T>& inputs, int first, int count) {
+  ReplicateInputs<T> pass = inputs;
+  for (int j = 0; j < kMaxParameters; ++j) {
+    const int lane = inputs.lane[j];
+    pass.lane[j] = lane >= first && lane < first + count ? lane - first : -1;
+  }
+  pass.tangents = count;
+  pass.tangent_offset = first;
+  return pass;
 }
 
 // The parameter table of a request in the element type T, or empty when every replicate uses theta.
