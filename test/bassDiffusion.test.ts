@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import test from 'ava';
 
 import { models, simulate } from '../lib/index.js';
-import { repoRoot, strided } from './helpers.js';
+import { checkTangents, repoRoot } from './helpers.js';
 
 test('bassDiffusion with N = 200,000 follows the mean-field Bass recursion', async (t) => {
   const model = models.bassDiffusion({ agents: 200_000, steps: 30 });
@@ -24,15 +24,7 @@ test('bassDiffusion (relaxed, float64): tangents of p and q equal central differ
   const model = models.bassDiffusion({ agents: 300, steps: 20 });
   const theta = { p: 0.03, q: 0.38 };
   const options = { replicates: 2, seed: 3, dtype: 'float64' as const, discrete: { mode: 'relaxed' as const, tau: 0.2 } };
-  const sim = await simulate(model, theta, { ...options, tangents: true });
-  for (const [lane, name] of (['p', 'q'] as const).entries()) {
-    const h = 1e-6 * theta[name];
-    const plus = await simulate(model, { ...theta, [name]: theta[name] + h }, options);
-    const minus = await simulate(model, { ...theta, [name]: theta[name] - h }, options);
-    const forward = strided(sim.tangents!, sim.values.length, 2, lane);
-    const central = Array.from(plus.values, (v, i) => (v - minus.values[i]!) / (2 * h));
-    const scale = Math.max(...central.map(Math.abs));
-    const worst = Math.max(...central.map((c, i) => Math.abs(forward[i]! - c) / Math.max(Math.abs(c), 1e-3 * scale)));
+  for (const { name, scale, worst } of await checkTangents(model, theta, ['p', 'q'], options, (name) => 1e-6 * theta[name as 'p' | 'q'])) {
     t.true(scale > 1e-2 && worst < 1e-4, `${name}: worst relative error ${worst}`);
   }
 });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { simulate, type Model, type SimulateOptions } from '../lib/index.js';
+
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function fixture(name: string): string {
@@ -38,4 +40,38 @@ export function normals(seed: number, count: number, mean = 0, sd = 1): number[]
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296 + 1 / 8589934592;
   };
   return Array.from({ length: count }, () => mean + sd * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+}
+
+export interface TangentCheck {
+  name: string;
+  /** Largest |central difference| over all outputs: how much the outputs depend on the parameter. */
+  scale: number;
+  /** Worst |tangent - central| / max(|central|, 1e-3 scale) over all outputs. */
+  worst: number;
+}
+
+/**
+ * Forward-mode tangents of every parameter in `names` against central differences with common
+ * random numbers (the same options, so the same draws), with step `step(name)` in natural units.
+ */
+export async function checkTangents(
+  model: Model,
+  theta: Record<string, number>,
+  names: readonly string[],
+  options: SimulateOptions,
+  step: (name: string) => number,
+): Promise<TangentCheck[]> {
+  const sim = await simulate(model, theta, { ...options, tangents: [...names] });
+  const checks: TangentCheck[] = [];
+  for (const [lane, name] of names.entries()) {
+    const h = step(name);
+    const plus = await simulate(model, { ...theta, [name]: theta[name]! + h }, options);
+    const minus = await simulate(model, { ...theta, [name]: theta[name]! - h }, options);
+    const forward = strided(sim.tangents!, sim.values.length, names.length, lane);
+    const central = Array.from(plus.values, (v, i) => (v - minus.values[i]!) / (2 * h));
+    const scale = Math.max(...central.map(Math.abs));
+    const worst = Math.max(...central.map((c, i) => Math.abs(forward[i]! - c) / Math.max(Math.abs(c), 1e-3 * scale)));
+    checks.push({ name, scale, worst });
+  }
+  return checks;
 }

@@ -1,7 +1,7 @@
 import test from 'ava';
 
 import { fit, graphs, models, priors, simulate } from '../lib/index.js';
-import { mean, stderr, strided } from './helpers.js';
+import { checkTangents, mean, stderr, strided } from './helpers.js';
 
 interface Deterministic {
   newInfections: number[];
@@ -54,16 +54,9 @@ test('sir (relaxed, float64): tangents of beta, gamma and I0 equal central diffe
   const model = models.sir({ agents: 500, steps: 30 });
   const theta = { beta: 0.3, gamma: 0.1, I0: 0.05 };
   const options = { replicates: 3, seed: 4, dtype: 'float64' as const, discrete: { mode: 'relaxed' as const, tau: 0.2 } };
-  const sim = await simulate(model, theta, { ...options, tangents: true });
-  for (const [lane, name] of (['beta', 'gamma', 'I0'] as const).entries()) {
-    const h = 1e-6 * theta[name];
-    const plus = await simulate(model, { ...theta, [name]: theta[name] + h }, options);
-    const minus = await simulate(model, { ...theta, [name]: theta[name] - h }, options);
-    const forward = strided(sim.tangents!, sim.values.length, 3, lane);
-    const central = Array.from(plus.values, (v, i) => (v - minus.values[i]!) / (2 * h));
-    const scale = Math.max(...central.map(Math.abs));
+  const checks = await checkTangents(model, theta, ['beta', 'gamma', 'I0'], options, (name) => 1e-6 * theta[name as keyof typeof theta]);
+  for (const { name, scale, worst } of checks) {
     t.true(scale > 1e-3, `${name}: the outputs depend on it`);
-    const worst = Math.max(...central.map((c, i) => Math.abs(forward[i]! - c) / Math.max(Math.abs(c), 1e-3 * scale)));
     t.true(worst < 1e-4, `${name}: worst relative error ${worst}`);
   }
 });
@@ -122,16 +115,9 @@ test('networkSir (relaxed, float64) on a small world: tangents equal central dif
   const model = models.networkSir({ graph, steps: 25 });
   const theta = { beta: 0.08, gamma: 0.1, I0: 0.05 };
   const options = { replicates: 3, seed: 6, dtype: 'float64' as const, discrete: { mode: 'relaxed' as const, tau: 0.2 } };
-  const sim = await simulate(model, theta, { ...options, tangents: true });
-  for (const [lane, name] of (['beta', 'gamma', 'I0'] as const).entries()) {
-    const h = 1e-6 * theta[name];
-    const plus = await simulate(model, { ...theta, [name]: theta[name] + h }, options);
-    const minus = await simulate(model, { ...theta, [name]: theta[name] - h }, options);
-    const forward = strided(sim.tangents!, sim.values.length, 3, lane);
-    const central = Array.from(plus.values, (v, i) => (v - minus.values[i]!) / (2 * h));
-    const scale = Math.max(...central.map(Math.abs));
+  const checks = await checkTangents(model, theta, ['beta', 'gamma', 'I0'], options, (name) => 1e-6 * theta[name as keyof typeof theta]);
+  for (const { name, scale, worst } of checks) {
     t.true(scale > 1e-2, `${name}: the outputs depend on it`);
-    const worst = Math.max(...central.map((c, i) => Math.abs(forward[i]! - c) / Math.max(Math.abs(c), 1e-3 * scale)));
     t.true(worst < 1e-4, `${name}: worst relative error ${worst}`);
   }
 });

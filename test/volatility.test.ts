@@ -1,7 +1,7 @@
 import test from 'ava';
 
 import { models, simulate } from '../lib/index.js';
-import { mean, stderr, strided } from './helpers.js';
+import { checkTangents, mean, stderr, strided } from './helpers.js';
 
 const truth = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };
 const names = Object.keys(truth) as Array<keyof typeof truth>;
@@ -9,21 +9,10 @@ const names = Object.keys(truth) as Array<keyof typeof truth>;
 test('volatility (relaxed, float64): forward-mode tangents equal central differences with common random numbers', async (t) => {
   const model = models.volatility({ agents: 200, steps: 40 });
   const options = { replicates: 4, seed: 9, dtype: 'float64' as const, discrete: { mode: 'relaxed' as const, tau: 0.1 } };
-  const sim = await simulate(model, truth, { ...options, tangents: true });
-  const K = sim.shape.tangents;
-  t.is(K, 4);
-  for (const [lane, name] of names.entries()) {
-    const h = 1e-6 * truth[name];
-    const plus = await simulate(model, { ...truth, [name]: truth[name] + h }, options);
-    const minus = await simulate(model, { ...truth, [name]: truth[name] - h }, options);
-    const forward = strided(sim.tangents!, sim.values.length, K, lane);
-    const central = Array.from(plus.values, (v, i) => (v - minus.values[i]!) / (2 * h));
-    const scale = Math.max(...central.map(Math.abs));
+  const checks = await checkTangents(model, truth, names, options, (name) => 1e-6 * truth[name as keyof typeof truth]);
+  t.is(checks.length, 4);
+  for (const { name, scale, worst } of checks) {
     t.true(scale > 1e-3, `${name}: the outputs depend on it`);
-    let worst = 0;
-    for (let i = 0; i < central.length; i++) {
-      worst = Math.max(worst, Math.abs(forward[i]! - central[i]!) / Math.max(Math.abs(central[i]!), 1e-3 * scale));
-    }
     t.true(worst < 1e-3, `${name}: worst relative error ${worst}`);
   }
 });
