@@ -21,6 +21,7 @@ export interface ThroughputRow {
 }
 
 interface ModelCase {
+  name: string;
   build: (agents: number, steps: number) => Model;
   theta: Record<string, number>;
   mode: DiscreteModeName;
@@ -38,9 +39,10 @@ const meanDegree = 10;
 // (value and K tangents, float32); draws are computed, not loaded.
 const cases: ModelCase[] = [
   // position: read, write
-  { build: (agents, steps) => models.randomWalk({ agents, steps }), theta: { p: 0.6 }, mode: 'exact', stateNumbers: 2, otherBytes: 0 },
+  { name: 'randomWalk', build: (agents, steps) => models.randomWalk({ agents, steps }), theta: { p: 0.6 }, mode: 'exact', stateNumbers: 2, otherBytes: 0 },
   // threshold: read in the order sum, read and written in the reset loop
   {
+    name: 'volatility',
     build: (agents, steps) => models.volatility({ agents, steps }),
     theta: { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 },
     mode: 'straight-through',
@@ -48,10 +50,11 @@ const cases: ModelCase[] = [
     otherBytes: 0,
   },
   // susceptible, infected: read, write; recovering: write, read
-  { build: (agents, steps) => models.sir({ agents, steps }), theta: { beta: 0.2, gamma: 0.05, I0: 0.01 }, mode: 'straight-through', stateNumbers: 6, otherBytes: 0 },
+  { name: 'sir', build: (agents, steps) => models.sir({ agents, steps }), theta: { beta: 0.2, gamma: 0.05, I0: 0.01 }, mode: 'straight-through', stateNumbers: 6, otherBytes: 0 },
   // susceptible: read, write (and read again for the total); infected: read own, write next, read
   // each neighbour's; 4-byte neighbour index and 2 offsets per agent
   {
+    name: 'networkSir',
     build: (agents, steps) => models.networkSir({ graph: graphs.wattsStrogatz({ nodes: agents, k: meanDegree, rewire: 0.1, seed: 1 }), steps }),
     theta: { beta: 0.02, gamma: 0.05, I0: 0.01 },
     mode: 'straight-through',
@@ -86,7 +89,7 @@ export async function throughputRows(options: { quick: boolean; backend: 'cpu' |
   const steps = 100;
   const chosenSizes = options.quick ? sizes.slice(0, 2) : sizes;
   for (const c of cases) {
-    if (options.models && !options.models.includes(c.build(12, 1).name)) continue;
+    if (options.models && !options.models.includes(c.name)) continue;
     for (const tangentCount of [0, 1, 4, 8]) {
       for (const [replicates, agents] of chosenSizes) {
         const setup = withTangentParameters(c.build(agents, steps), c.theta, tangentCount);

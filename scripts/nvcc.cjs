@@ -2,7 +2,7 @@
 // Locates nvcc for binding.gyp and compiles one .cu file for every supported architecture.
 //   node scripts/nvcc.cjs --path          -> nvcc's path, or nothing when there is none
 //   node scripts/nvcc.cjs --libdir        -> the directory holding libcudart_static.a
-//   node scripts/nvcc.cjs --headers       -> the native headers a .cu file may include (rule inputs,
+//   node scripts/nvcc.cjs --headers       -> the headers a .cu file may include (rule inputs,
 //                                            so that editing a header rebuilds the CUDA object)
 //   node scripts/nvcc.cjs IN.cu OUT.o     -> compile
 // AGENTGRAD_NO_CUDA=1 hides nvcc (CPU-only build); AGENTGRAD_CUDA_ARCHS="80 90" narrows the
@@ -59,12 +59,11 @@ function compile(nvcc, input, output) {
 }
 
 const [first, second] = process.argv.slice(2);
+// The folders a .cu file includes from (the addon's headers are host-only).
 function nativeHeaders() {
-  const root = path.join(__dirname, '..', 'native');
-  return fs
-    .readdirSync(root, { recursive: true })
+  return ['core', 'models', 'cuda']
+    .flatMap((dir) => fs.readdirSync(path.join(__dirname, '..', 'native', dir)).map((f) => `native/${dir}/${f}`))
     .filter((f) => /\.(hpp|cuh)$/.test(f))
-    .map((f) => path.join('native', f).split(path.sep).join('/'))
     .sort();
 }
 

@@ -24,7 +24,7 @@ Intervention parse_intervention(const Napi::Value& value, const std::string& nam
 
 }  // namespace
 
-std::vector<Intervention> parse_interventions(const Napi::Value& value, const ParameterSpec*, int count) {
+std::vector<Intervention> parse_interventions(const Napi::Value& value, int count) {
   if (value.IsUndefined()) return {};
   if (!value.IsArray()) throw_type_error("interventions must be an array of { parameter, from, to }, got " + describe(value));
   const Napi::Array array = value.As<Napi::Array>();

@@ -11,7 +11,8 @@
 
 namespace ag::addon {
 
-std::vector<Intervention> parse_interventions(const Napi::Value& value, const ParameterSpec* parameters, int count);
+// `count`: the model's parameters.
+std::vector<Intervention> parse_interventions(const Napi::Value& value, int count);
 
 // A unit parameter must stay in [0, 1] under all its factors at once; `where` names the point
 // ("theta" or "thetaTable[r]").

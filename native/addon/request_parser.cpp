@@ -227,7 +227,7 @@ ParsedRequest parse_request(const Napi::Object& request) {
   sim.replicates = static_cast<int32_t>(integer_in(request.Get("replicates"), "replicates", 1, kMaxReplicates));
   const bool known = visit_model(sim.model.c_str(), [&](auto tag) {
     using Model = typename decltype(tag)::type;
-    sim.interventions = parse_interventions(request.Get("interventions"), Model::kParameters, parameter_count<Model>());
+    sim.interventions = parse_interventions(request.Get("interventions"), parameter_count<Model>());
     sim.theta = parse_theta<Model>(request.Get("theta"), sim.interventions);
     sim.theta_table = parse_theta_table<Model>(request.Get("thetaTable"), sim.replicates, sim.interventions);
     sim.settings = parse_settings<Model>(request.Get("settings"));
