@@ -11,5 +11,5 @@ export type { Loss, LossEvaluation, SeriesShape } from './losses/index.js';
 export type { ObservedInput } from './observed.js';
 export type { BackendChoice, BackendName, Constraint, DiscreteModeName, Dtype, RealArray } from './native.js';
 export { fit, posteriorPredictive, priors, Posterior } from './gvi/index.js';
-export type { EpochRecord, FamilyName, FitOptions, FitResult, LossName, OptimizerName, PosteriorJson, PosteriorPredictive, PredictiveOptions, Prior } from './gvi/index.js';
+export type { EpochRecord, FamilyName, FitOptions, FitResult, LossName, LrSchedule, OptimizerName, PosteriorJson, PosteriorPredictive, PredictiveOptions, Prior } from './gvi/index.js';
 export { AbortError } from './errors.js';

@@ -39,6 +39,25 @@ test('conjugate Gaussian location with the full-rank family and the score-functi
   t.true(Math.abs(cholesky[0]![0]! ** 2 * closedFormPrecision - 1) < 0.05, `variance ${cholesky[0]![0]! ** 2}`);
 });
 
+test('a cosine learning-rate schedule moves the mean by lr at first and by almost nothing at the end', async (t) => {
+  const epochs = 800;
+  const lr = 0.02;
+  const means: number[] = [];
+  const onEpoch = (_record: unknown, posterior: { unconstrained(): { mean: number[] } }) => void means.push(posterior.unconstrained().mean[0]!);
+  const result = await fit(location, locationData, { ...locationOptions, epochs, seed: 4, lrSchedule: 'cosine', initialMean: { mu: 0 }, onEpoch });
+  // Adam's first update is lr · sign(gradient) exactly (bias-corrected m / sqrt(v) = ±1).
+  t.true(Math.abs(Math.abs(means[0]!) - lr) < 1e-6, `first step ${means[0]}`);
+  const lastLr = 0.5 * lr * (1 + Math.cos((Math.PI * (epochs - 1)) / epochs));
+  const lastStep = Math.abs(means[epochs - 1]! - means[epochs - 2]!);
+  t.true(lastStep < 3 * lastLr, `last step ${lastStep} vs scheduled lr ${lastLr}`);
+  const constantRun: number[] = [];
+  await fit(location, locationData, { ...locationOptions, epochs, seed: 4, initialMean: { mu: 0 }, onEpoch: (_r, p) => void constantRun.push(p.unconstrained().mean[0]!) });
+  t.true(Math.abs(constantRun[epochs - 1]! - constantRun[epochs - 2]!) > 100 * lastStep, 'a constant rate keeps moving');
+  const mean = result.posterior.unconstrained().mean[0]!;
+  t.true(Math.abs(mean / closedFormMean - 1) < 0.05, `mean ${mean} vs ${closedFormMean}`);
+  await t.throwsAsync(fit(location, locationData, { ...locationOptions, epochs: 2, lrSchedule: 'linear' as never }), { instanceOf: RangeError, message: /lrSchedule must be 'constant' or 'cosine'/ });
+});
+
 test('random walk: the posterior mean of p moves from the prior to the data', async (t) => {
   const model = models.randomWalk({ agents: 200, steps: 30 });
   const data = await simulate(model, { p: 0.75 }, { seed: 21, discrete: { mode: 'exact' } });

@@ -10,7 +10,7 @@ import type { SimulateOptions } from '../simulate.js';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_VERSION, type EpochRecord, type FitState } from './checkpoint.js';
 import { family as makeFamily, familyNames, initialPhi, type FamilyName } from './family.js';
 import { estimateObjective, type LossGradientEstimator, type ObjectiveSetup } from './objective.js';
-import { initialOptimizerState, optimizerNames, optimizerStep, type OptimizerName, type OptimizerOptions } from './optimizer.js';
+import { initialOptimizerState, lrScheduleNames, optimizerNames, optimizerStep, scheduledLr, type LrSchedule, type OptimizerName, type OptimizerOptions } from './optimizer.js';
 import { freeParameters } from './parameters.js';
 import { Posterior } from './posterior.js';
 import type { Prior } from './priors.js';
@@ -36,6 +36,11 @@ export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend'
   replicatesPerSample?: number;
   epochs?: number;
   lr?: number;
+  /**
+   * How the learning rate changes over the epochs: 'constant' (default) or 'cosine', which decays
+   * it from `lr` to 0 along a half cosine so that the last epochs settle instead of jittering.
+   */
+  lrSchedule?: LrSchedule;
   optimizer?: OptimizerName;
   weightDecay?: number;
   /** Clip the gradient to this global norm (default: no clipping). */
@@ -134,6 +139,8 @@ function identityOf(model: Model, setup: ObjectiveSetup, options: FitOptions): R
     estimator: setup.estimator,
     seed: setup.seed,
     lr: options.lr ?? 1e-2,
+    // A cosine schedule depends on the total number of epochs; a constant one can be resumed with more.
+    lrSchedule: options.lrSchedule === 'cosine' ? ['cosine', options.epochs ?? 500] : 'constant',
     optimizer: options.optimizer ?? 'adam',
   };
 }
@@ -179,6 +186,8 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
     weightDecay: options.weightDecay === undefined ? 1e-2 : options.weightDecay,
     clipNorm: options.clipNorm === undefined ? Infinity : positive('clipNorm', options.clipNorm, Infinity),
   };
+  const schedule = options.lrSchedule ?? 'constant';
+  if (!lrScheduleNames.includes(schedule)) throw outOfRange('lrSchedule', "'constant' or 'cosine'", schedule);
   const patience = options.patience === undefined ? Infinity : positive('patience', options.patience, Infinity, true);
   const every = positive('checkpoint.every', options.checkpoint?.every, 10, true);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', options.signal);
@@ -217,7 +226,8 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
     }
     const loss = estimate.total;
     const phiBefore = Array.from(phi);
-    const gradientNorm = optimizerStep(phi, estimate.gradient, state.optimizer, optimizer);
+    const lr = scheduledLr(schedule, optimizer.lr, state.epoch, epochs);
+    const gradientNorm = optimizerStep(phi, estimate.gradient, state.optimizer, { ...optimizer, lr });
     const record: EpochRecord = {
       epoch: state.epoch,
       loss,

@@ -3,6 +3,6 @@ export { Posterior, type PosteriorJson } from './posterior.js';
 export { posteriorPredictive, type PosteriorPredictive, type PredictiveOptions } from './predictive.js';
 export type { EpochRecord } from './checkpoint.js';
 export type { FamilyName } from './family.js';
-export type { OptimizerName } from './optimizer.js';
+export type { LrSchedule, OptimizerName } from './optimizer.js';
 export * as priors from './priors.js';
 export type { Prior } from './priors.js';

@@ -4,6 +4,15 @@
 export type OptimizerName = 'adam' | 'adamw';
 export const optimizerNames: readonly OptimizerName[] = ['adam', 'adamw'];
 
+export type LrSchedule = 'constant' | 'cosine';
+export const lrScheduleNames: readonly LrSchedule[] = ['constant', 'cosine'];
+
+/** The learning rate of `epoch` (0-based) out of `epochs`. */
+export function scheduledLr(schedule: LrSchedule, lr: number, epoch: number, epochs: number): number {
+  if (schedule === 'constant') return lr;
+  return 0.5 * lr * (1 + Math.cos((Math.PI * epoch) / epochs));
+}
+
 export interface OptimizerOptions {
   name: OptimizerName;
   lr: number;

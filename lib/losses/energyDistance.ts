@@ -1,7 +1,45 @@
-import { checkOutputs, toObserved, type ObservedInput } from '../observed.js';
+import { toObserved, type Observed, type ObservedInput } from '../observed.js';
 import { checkLags, lagged } from './lagged.js';
 import type { Loss } from './loss.js';
-import { simulatedRange, squaredDistance } from './points.js';
+import { pointLoss, squaredDistance, type PointComparison } from './points.js';
+
+/** 2 E|X - Y| - E|X - X'| - E|Y - Y'| of points against the observed sample, U-statistics within. */
+function energyDistanceOfPoints(observed: Observed): PointComparison {
+  const m = observed.rows;
+  const dims = observed.outputs;
+  const y = observed.data;
+  let observedTerm = 0;
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) observedTerm += Math.sqrt(squaredDistance(y, i, y, j, dims));
+  observedTerm = (2 * observedTerm) / (m * (m - 1));
+
+  return (x, n) => {
+    const gradient = new Float64Array(n * dims);
+    const wAcross = 2 / (n * m);
+    const wWithin = 2 / (n * (n - 1));
+    let across = 0;
+    let within = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        const dist = Math.sqrt(squaredDistance(x, i, y, j, dims));
+        across += dist;
+        if (dist === 0) continue;  // |a - b| has a zero subgradient at a = b
+        for (let d = 0; d < dims; d++) gradient[i * dims + d] = gradient[i * dims + d]! + (wAcross * (x[i * dims + d]! - y[j * dims + d]!)) / dist;
+      }
+      // Each unordered pair once: d |x_i - x_j| / d x_i = (x_i - x_j) / |x_i - x_j| = -d / d x_j.
+      for (let j = i + 1; j < n; j++) {
+        const dist = Math.sqrt(squaredDistance(x, i, x, j, dims));
+        within += dist;
+        if (dist === 0) continue;
+        for (let d = 0; d < dims; d++) {
+          const step = (wWithin * (x[i * dims + d]! - x[j * dims + d]!)) / dist;
+          gradient[i * dims + d] = gradient[i * dims + d]! - step;
+          gradient[j * dims + d] = gradient[j * dims + d]! + step;
+        }
+      }
+    }
+    return { value: across * wAcross - within * wWithin - observedTerm, gradient };
+  };
+}
 
 /**
  * Energy distance 2 E|X - Y| - E|X - X'| - E|Y - Y'| between the simulated and observed samples,
@@ -9,43 +47,7 @@ import { simulatedRange, squaredDistance } from './points.js';
  */
 export function energyDistance(observedInput: ObservedInput, options: { lags?: number } = {}): Loss {
   const lags = checkLags(options.lags ?? 0, 'energyDistance');
-  if (lags > 0) return lagged('energyDistance', observedInput, lags, (points) => energyDistance(points));
+  if (lags > 0) return lagged('energyDistance', observedInput, lags, energyDistanceOfPoints);
   const observed = toObserved(observedInput);
-  const m = observed.rows;
-  const dims = observed.outputs;
-  let observedTerm = 0;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) observedTerm += Math.sqrt(squaredDistance(observed.data, i, observed.data, j, dims));
-  observedTerm /= m * (m - 1);
-
-  return {
-    name: 'energyDistance',
-    evaluate(simulated, shape) {
-      checkOutputs(observed, shape.outputs, 'energyDistance');
-      const { first, count: n } = simulatedRange(observed, shape);
-      const x = simulated.subarray(first * dims, (first + n) * dims);
-      const gradient = new Float64Array(simulated.length);
-      const gx = gradient.subarray(first * dims, (first + n) * dims);
-      const wAcross = 2 / (n * m);
-      const wWithin = 1 / (n * (n - 1));
-      let across = 0;
-      let within = 0;
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < m; j++) {
-          const dist = Math.sqrt(squaredDistance(x, i, observed.data, j, dims));
-          across += dist;
-          if (dist === 0) continue;  // |a - b| has a zero subgradient at a = b
-          for (let d = 0; d < dims; d++) gx[i * dims + d] = gx[i * dims + d]! + (wAcross * (x[i * dims + d]! - observed.data[j * dims + d]!)) / dist;
-        }
-        for (let j = 0; j < n; j++) {
-          if (i === j) continue;
-          const dist = Math.sqrt(squaredDistance(x, i, x, j, dims));
-          within += dist;
-          if (dist === 0) continue;
-          // x_i appears in the pairs (i, j) and (j, i).
-          for (let d = 0; d < dims; d++) gx[i * dims + d] = gx[i * dims + d]! - (2 * wWithin * (x[i * dims + d]! - x[j * dims + d]!)) / dist;
-        }
-      }
-      return { value: across * wAcross - within * wWithin - observedTerm, gradient };
-    },
-  };
+  return pointLoss('energyDistance', observed, energyDistanceOfPoints(observed));
 }

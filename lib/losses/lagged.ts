@@ -1,8 +1,9 @@
 // Delay embedding: a series compared as the points (y(t), y(t-1), ..., y(t-L)) rather than as
 // separate y(t), so that distribution losses (MMD, energy distance) see the dynamics — how one
 // value follows the previous ones — and not only the marginal distribution.
-import { toObserved, type ObservedInput } from '../observed.js';
+import { toObserved, type Observed, type ObservedInput } from '../observed.js';
 import type { Loss } from './loss.js';
+import type { PointComparison } from './points.js';
 
 /** Rows t = lags..rows-1 of a row-major [rows][outputs] series as [y(t), y(t-1), ..., y(t-lags)]. */
 export function embedLags(series: ArrayLike<number>, rows: number, outputs: number, lags: number): number[][] {
@@ -22,15 +23,16 @@ export function checkLags(lags: unknown, lossName: string): number {
 }
 
 /**
- * The loss `compare` builds for the embedded observed points, applied to the embedded simulated
- * ones; its gradient is carried back to the simulated series.
+ * A loss that embeds the observed and the simulated series and compares the embedded points with
+ * the comparison `compare` builds for the observed ones; its gradient is carried back to the series.
  */
-export function lagged(name: string, observedInput: ObservedInput, lags: number, compare: (embedded: number[][]) => Loss): Loss {
+export function lagged(name: string, observedInput: ObservedInput, lags: number, compare: (embedded: Observed) => PointComparison): Loss {
   const observed = toObserved(observedInput);
   if (observed.rows - lags < 2) throw new RangeError(`${name}: ${lags} lags need at least ${lags + 2} observed rows, got ${observed.rows}`);
-  const inner = compare(embedLags(observed.data, observed.rows, observed.outputs, lags));
   const outputs = observed.outputs;
   const width = outputs * (lags + 1);
+  const embeddedObserved = embedLags(observed.data, observed.rows, outputs, lags);
+  const comparePoints = compare({ data: Float64Array.from(embeddedObserved.flat()), rows: embeddedObserved.length, outputs: width });
   return {
     name,
     evaluate(simulated, shape) {
@@ -40,7 +42,7 @@ export function lagged(name: string, observedInput: ObservedInput, lags: number,
       const rows = shape.times - first;
       if (rows - lags < 2) throw new RangeError(`${name}: ${lags} lags need a simulation of at least ${lags + 2} steps`);
       const points = embedLags(simulated.subarray(first * outputs), rows, outputs, lags);
-      const { value, gradient: pointGradient } = inner.evaluate(Float64Array.from(points.flat()), { times: points.length, outputs: width });
+      const { value, gradient: pointGradient } = comparePoints(Float64Array.from(points.flat()), points.length);
       const gradient = new Float64Array(simulated.length);
       for (let i = 0; i < points.length; i++) {
         const t = first + i + lags;

@@ -1,7 +1,7 @@
-import { checkOutputs, toObserved, type ObservedInput } from '../observed.js';
+import { toObserved, type Observed, type ObservedInput } from '../observed.js';
 import { checkLags, lagged } from './lagged.js';
 import type { Loss } from './loss.js';
-import { medianPairwiseDistance, simulatedRange, squaredDistance } from './points.js';
+import { medianPairwiseDistance, pointLoss, squaredDistance, type PointComparison } from './points.js';
 
 export interface MmdOptions {
   /**
@@ -17,20 +17,80 @@ export interface MmdOptions {
   lags?: number;
 }
 
-// The mean of Gaussian kernels exp(-d² / (2σ²)) over the bandwidths, as a function of the squared
-// distance d², with its derivative with respect to d².
-function gaussianKernel(sigmas: readonly number[]): (squared: number) => { value: number; slope: number } {
-  const rates = sigmas.map((sigma) => 1 / (2 * sigma * sigma));
+function checkBandwidths(observed: Observed, bandwidth: MmdOptions['bandwidth']): number[] {
+  const sigmas = bandwidth === undefined ? [medianPairwiseDistance(observed) || 1] : [bandwidth].flat();
+  if (sigmas.length === 0) throw new RangeError('mmd bandwidth must hold at least one bandwidth');
+  for (const sigma of sigmas) {
+    if (typeof sigma !== 'number' || !(sigma > 0) || !Number.isFinite(sigma)) {
+      throw new RangeError(`mmd bandwidth must be a finite number > 0 or an array of them, got ${String(sigma)}`);
+    }
+  }
+  return sigmas;
+}
+
+/**
+ * Squared MMD of points against the observed sample: unbiased U-statistic with the mean over the
+ * bandwidths of the Gaussian kernels exp(-d² / (2σ²)).
+ */
+function mmdOfPoints(observed: Observed, sigmas: readonly number[]): PointComparison {
+  const rates = Float64Array.from(sigmas, (sigma) => 1 / (2 * sigma * sigma));
   const share = 1 / rates.length;
-  return (squared) => {
+  const bandwidths = rates.length;
+  const m = observed.rows;
+  const dims = observed.outputs;
+  const y = observed.data;
+  // The kernel at squared distance d2 goes to pair[0], its derivative with respect to d2 to pair[1].
+  // Terms below e^-40 (4e-18, under the rounding of a kernel sum) are skipped: exp is the whole cost.
+  const pair = new Float64Array(2);
+  const kernelAt = (d2: number): void => {
     let value = 0;
     let slope = 0;
-    for (const rate of rates) {
-      const k = Math.exp(-squared * rate) * share;
+    for (let b = 0; b < bandwidths; b++) {
+      const exponent = d2 * rates[b]!;
+      if (exponent > 40) continue;
+      const k = Math.exp(-exponent) * share;
       value += k;
-      slope -= k * rate;
+      slope -= k * rates[b]!;
     }
-    return { value, slope };
+    pair[0] = value;
+    pair[1] = slope;
+  };
+  let observedTerm = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      kernelAt(squaredDistance(y, i, y, j, dims));
+      observedTerm += pair[0]!;
+    }
+  }
+  observedTerm = (2 * observedTerm) / (m * (m - 1));
+
+  return (x, n) => {
+    const gradient = new Float64Array(n * dims);
+    const wWithin = 2 / (n * (n - 1));
+    const wAcross = 2 / (n * m);
+    let within = 0;
+    let across = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = i * dims;
+      // Each unordered pair once: d k(x_i, x_j) / d x_i = 2 k'(d²) (x_i - x_j) = -d k / d x_j.
+      for (let j = i + 1; j < n; j++) {
+        kernelAt(squaredDistance(x, i, x, j, dims));
+        within += pair[0]!;
+        const pull = wWithin * 2 * pair[1]!;
+        for (let d = 0; d < dims; d++) {
+          const step = pull * (x[xi + d]! - x[j * dims + d]!);
+          gradient[xi + d] = gradient[xi + d]! + step;
+          gradient[j * dims + d] = gradient[j * dims + d]! - step;
+        }
+      }
+      for (let j = 0; j < m; j++) {
+        kernelAt(squaredDistance(x, i, y, j, dims));
+        across += pair[0]!;
+        const pull = wAcross * 2 * pair[1]!;
+        for (let d = 0; d < dims; d++) gradient[xi + d] = gradient[xi + d]! - pull * (x[xi + d]! - y[j * dims + d]!);
+      }
+    }
+    return { value: within * wWithin + observedTerm - across * wAcross, gradient };
   };
 }
 
@@ -40,51 +100,8 @@ function gaussianKernel(sigmas: readonly number[]): (squared: number) => { value
  */
 export function mmd(observedInput: ObservedInput, options: MmdOptions = {}): Loss {
   const lags = checkLags(options.lags ?? 0, 'mmd');
-  if (lags > 0) return lagged('mmd', observedInput, lags, (points) => mmd(points, { bandwidth: options.bandwidth }));
+  const compare = (points: Observed) => mmdOfPoints(points, checkBandwidths(points, options.bandwidth));
+  if (lags > 0) return lagged('mmd', observedInput, lags, compare);
   const observed = toObserved(observedInput);
-  const sigmas = options.bandwidth === undefined ? [medianPairwiseDistance(observed) || 1] : [options.bandwidth].flat();
-  if (sigmas.length === 0) throw new RangeError('mmd bandwidth must hold at least one bandwidth');
-  for (const sigma of sigmas) {
-    if (typeof sigma !== 'number' || !(sigma > 0) || !Number.isFinite(sigma)) {
-      throw new RangeError(`mmd bandwidth must be a finite number > 0 or an array of them, got ${String(sigma)}`);
-    }
-  }
-  const kernel = gaussianKernel(sigmas);
-  const m = observed.rows;
-  const dims = observed.outputs;
-  let observedTerm = 0;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) observedTerm += kernel(squaredDistance(observed.data, i, observed.data, j, dims)).value;
-  observedTerm /= m * (m - 1);
-
-  return {
-    name: 'mmd',
-    evaluate(simulated, shape) {
-      checkOutputs(observed, shape.outputs, 'mmd');
-      const { first, count: n } = simulatedRange(observed, shape);
-      const x = simulated.subarray(first * dims, (first + n) * dims);
-      const gradient = new Float64Array(simulated.length);
-      const gx = gradient.subarray(first * dims, (first + n) * dims);
-      let within = 0;
-      let across = 0;
-      const wWithin = 1 / (n * (n - 1));
-      const wAcross = 2 / (n * m);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          if (i === j) continue;
-          const k = kernel(squaredDistance(x, i, x, j, dims));
-          within += k.value;
-          // d k(x_i, x_j) / d x_i = 2 k'(d²) (x_i - x_j); the pair (j, i) contributes the same again.
-          const slope = -2 * wWithin * 2 * k.slope;
-          for (let d = 0; d < dims; d++) gx[i * dims + d] = gx[i * dims + d]! - slope * (x[i * dims + d]! - x[j * dims + d]!);
-        }
-        for (let j = 0; j < m; j++) {
-          const k = kernel(squaredDistance(x, i, observed.data, j, dims));
-          across += k.value;
-          const slope = -wAcross * 2 * k.slope;
-          for (let d = 0; d < dims; d++) gx[i * dims + d] = gx[i * dims + d]! + slope * (x[i * dims + d]! - observed.data[j * dims + d]!);
-        }
-      }
-      return { value: within * wWithin + observedTerm - across * wAcross, gradient };
-    },
-  };
+  return pointLoss('mmd', observed, compare(observed));
 }

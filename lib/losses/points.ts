@@ -1,10 +1,29 @@
 // Distribution losses treat a series as a sample of points in R^outputs.
-import type { Observed } from '../observed.js';
-import type { SeriesShape } from './loss.js';
+import { checkOutputs, type Observed } from '../observed.js';
+import type { Loss, LossEvaluation, SeriesShape } from './loss.js';
+
+/** Compares `count` simulated points (row-major, `observed.outputs` values each) with the observed sample. */
+export type PointComparison = (points: Float64Array, count: number) => LossEvaluation;
 
 /** Simulated rows compared with the observed sample: all of them when the counts match, else t = 1..T. */
 export function simulatedRange(observed: Observed, shape: SeriesShape): { first: number; count: number } {
   return observed.rows === shape.times ? { first: 0, count: shape.times } : { first: 1, count: shape.times - 1 };
+}
+
+/** A loss over a simulated series whose rows are compared, as points, by `compare`. */
+export function pointLoss(name: string, observed: Observed, compare: PointComparison): Loss {
+  const dims = observed.outputs;
+  return {
+    name,
+    evaluate(simulated, shape) {
+      checkOutputs(observed, shape.outputs, name);
+      const { first, count } = simulatedRange(observed, shape);
+      const { value, gradient: pointGradient } = compare(simulated.subarray(first * dims, (first + count) * dims), count);
+      const gradient = new Float64Array(simulated.length);
+      gradient.set(pointGradient, first * dims);
+      return { value, gradient };
+    },
+  };
 }
 
 export function squaredDistance(a: Float64Array, i: number, b: Float64Array, j: number, dims: number): number {
