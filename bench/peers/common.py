@@ -1,7 +1,7 @@
 """Shared plumbing of the Python peers: job parsing, timing, JSON report.
 
 A job is a JSON object given as argv[1] or on stdin:
-  {"model": "randomWalk" | "volatility", "replicates": R, "agents": N, "steps": T,
+  {"model": "randomWalk" | "volatility" | "sir", "replicates": R, "agents": N, "steps": T,
    "tangents": K, "repeats": 5, "seed": 1, "budgetSeconds": 20, ...peer-specific keys}
 The report (one JSON line on stdout) holds every timed run, the median, agent-steps/s, the peak
 RSS of the process (resource.getrusage, bytes) and a summary of the outputs for sanity checks.
@@ -16,6 +16,9 @@ import time
 RANDOM_WALK_THETA = {"p": 0.6}
 VOLATILITY_THETA = {"muLN": 1.0, "sigmaLN": 0.5, "sigmaEps": 1.0, "eta": 0.7}
 VOLATILITY_PARAMETERS = ["muLN", "sigmaLN", "sigmaEps", "eta"]
+SIR_THETA = {"beta": 0.2, "gamma": 0.05, "I0": 0.01}
+SIR_PARAMETERS = ["beta", "gamma", "I0"]
+SIR_DT = 1.0
 RESET_PROBABILITY = 0.1
 SHARPNESS = 5.0  # k of the threshold surrogate sigmoid(k (x - a))
 TAU = 0.1  # temperature of the Concrete relaxation of Bernoulli draws
@@ -27,13 +30,22 @@ def read_job():
     for key in ("model", "replicates", "agents", "steps"):
         if key not in job:
             raise SystemExit(f"job lacks '{key}'")
-    if job["model"] not in ("randomWalk", "volatility"):
+    if job["model"] not in ("randomWalk", "volatility", "sir"):
         raise SystemExit(f"unknown model {job['model']!r}")
     job.setdefault("tangents", 0)
     job.setdefault("repeats", 5)
     job.setdefault("seed", 1)
     job.setdefault("budgetSeconds", 30.0)
     return job
+
+
+def parameter_values(model):
+    """Reference parameter values of a model, in agentgrad's parameter order."""
+    if model == "randomWalk":
+        return [RANDOM_WALK_THETA["p"]]
+    if model == "sir":
+        return [SIR_THETA[n] for n in SIR_PARAMETERS]
+    return [VOLATILITY_THETA[n] for n in VOLATILITY_PARAMETERS]
 
 
 def peak_rss_bytes():

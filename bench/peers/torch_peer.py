@@ -1,4 +1,5 @@
-"""PyTorch CPU peer of the random walk and the volatility model (DESIGN.md, "Models").
+"""PyTorch CPU peer of the random walk, the volatility model and the mean-field SIR (DESIGN.md,
+"Models").
 
 float32 tensors of shape (replicates, agents), one vectorised update per step. Job keys besides
 those of common.py: "mode": "forward" (default) or "reverse", "threads" (torch intra-op threads,
@@ -14,15 +15,15 @@ default: every core, as agentgrad uses; Debian's torch otherwise starts with one
 Discrete semantics as agentgrad's straight-through mode: value = exact draw / hard threshold,
 derivative = of the surrogate (hard + soft - soft.detach()): Concrete relaxation with tau = 0.1 for
 the walk's moves, sigmoid(k (x - a)) with k = 5 for the volatility thresholds; the volatility
-resets are exact Bernoulli(0.1) draws (constant probability, zero derivative, as in agentgrad).
+resets are exact Bernoulli(0.1) draws (constant probability, zero derivative, as in agentgrad);
+the SIR's infections and recoveries use the Concrete relaxation with tau = 0.1.
 """
 import os
 
 import torch
 import torch.autograd.forward_ad as fwAD
 
-from common import (RANDOM_WALK_THETA, RESET_PROBABILITY, SHARPNESS, TAU, VOLATILITY_PARAMETERS,
-                    VOLATILITY_THETA, read_job, report, time_runs)
+from common import RESET_PROBABILITY, SHARPNESS, SIR_DT, TAU, parameter_values, read_job, report, time_runs
 
 F = torch.float32
 
@@ -76,10 +77,34 @@ def volatility(theta, R, N, T, seed, differentiable):
     return torch.stack(outputs, dim=1)
 
 
-def parameters(model):
-    if model == "randomWalk":
-        return [RANDOM_WALK_THETA["p"]]
-    return [VOLATILITY_THETA[n] for n in VOLATILITY_PARAMETERS]
+def concrete_bernoulli(p, u, differentiable):
+    """Exact Bernoulli(p) draw from u; with its Concrete surrogate's derivative when differentiable."""
+    hard = (u < p).to(F)
+    if not differentiable:
+        return hard
+    logit_p = torch.log(p) - torch.log1p(-p)
+    return straight_through(hard, torch.sigmoid((logit_p + torch.log1p(-u) - torch.log(u)) / TAU))
+
+
+def sir(theta, R, N, T, seed, differentiable):
+    beta, gamma, i0 = theta
+    g = torch.Generator().manual_seed(seed)
+    infected = concrete_bernoulli(i0, torch.rand(R, N, generator=g), differentiable)
+    susceptible = 1 - infected
+    infected_total = infected.sum(dim=1, keepdim=True)
+    outputs = [torch.stack([infected_total[:, 0] / N, torch.zeros(R, dtype=F)], dim=1)]
+    p_rec = -torch.expm1(-gamma * SIR_DT)
+    for _ in range(T):
+        p_inf = -torch.expm1(-beta * (infected_total / N) * SIR_DT)
+        infection = susceptible * concrete_bernoulli(p_inf, torch.rand(R, N, generator=g), differentiable)
+        recovery = infected * concrete_bernoulli(p_rec, torch.rand(R, N, generator=g), differentiable)
+        susceptible = susceptible - infection
+        infected = infected + infection - recovery
+        new = infection.sum(dim=1, keepdim=True)
+        recovered = recovery.sum(dim=1, keepdim=True)
+        infected_total = infected_total + new - recovered
+        outputs.append(torch.cat([new, recovered], dim=1) / N)
+    return torch.stack(outputs, dim=1)
 
 
 def run_forward(simulate, values, job):
@@ -87,7 +112,7 @@ def run_forward(simulate, values, job):
     if K == 0:
         with torch.no_grad():
             out = simulate([torch.tensor(v, dtype=F) for v in values], R, N, T, seed, False)
-        return {"meanSumOutputs": float(out.sum(dim=1).mean())}
+        return {"meanSumOutputs": float(out.flatten(1).sum(dim=1).mean())}
     sums = []
     with torch.no_grad(), fwAD.dual_level():
         for j in range(K):
@@ -95,8 +120,8 @@ def run_forward(simulate, values, job):
                      for i, v in enumerate(values)]
             out = simulate(theta, R, N, T, seed, True)
             primal, tangent = fwAD.unpack_dual(out)
-            sums.append(float(tangent.sum(dim=1).mean()))
-    return {"meanSumOutputs": float(primal.sum(dim=1).mean()), "meanSumTangents": sums}
+            sums.append(float(tangent.flatten(1).sum(dim=1).mean()))
+    return {"meanSumOutputs": float(primal.flatten(1).sum(dim=1).mean()), "meanSumTangents": sums}
 
 
 def run_reverse(simulate, values, job):
@@ -112,13 +137,13 @@ def main():
     job = read_job()
     torch.set_num_threads(int(job.get("threads") or os.cpu_count() or 1))
     torch.set_num_interop_threads(1)
-    values = parameters(job["model"])
+    values = parameter_values(job["model"])
     mode = job.get("mode", "forward")
     if mode not in ("forward", "reverse"):
         raise SystemExit(f"unknown mode {mode!r}")
     if job["tangents"] > len(values):
         raise SystemExit(f"{job['model']} has {len(values)} parameters; tangents must be at most that")
-    simulate = random_walk if job["model"] == "randomWalk" else volatility
+    simulate = {"randomWalk": random_walk, "volatility": volatility, "sir": sir}[job["model"]]
     if mode == "reverse":
         job["tangents"] = len(values)  # the full gradient of the scalar loss
         run = lambda: run_reverse(simulate, values, job)

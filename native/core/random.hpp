@@ -45,12 +45,23 @@ struct OpenUniform<double> {
   }
 };
 
+// cos(2 pi u) for u in (0, 1). On the GPU, cospi needs no argument-reduction slow path (a called
+// function, whose calling convention costs registers in every kernel that draws normals).
+template <class T>
+AG_HD AG_INLINE T cos_two_pi(T u) {
+#if AG_DEVICE_CODE
+  return cospi(T(2) * u);
+#else
+  return cos(T(6.283185307179586) * u);
+#endif
+}
+
 // Box–Muller on the two uniforms one Philox call provides (words 0-1 and 2-3).
 template <class T>
 AG_HD AG_INLINE T normal_from_words(const Philox4x32Counter& w) {
   const T u1 = OpenUniform<T>::from(w.v[0], w.v[1]);
   const T u2 = OpenUniform<T>::from(w.v[2], w.v[3]);
-  return sqrt(T(-2) * log(u1)) * cos(T(6.283185307179586) * u2);
+  return sqrt(T(-2) * log(u1)) * cos_two_pi(u2);
 }
 
 // Standard logistic: logit(u) = log(u) - log(1 - u).

@@ -80,6 +80,15 @@ class TeamDraws {
   AG_HD AG_INLINE S bernoulli(const S& p, uint32_t agent, uint32_t step, uint32_t slot) {
     return bernoulli(p, uniform(agent, step, slot));
   }
+  // A Bernoulli(p) draw whose p is a fixed number (a setting), not a function of the parameters.
+  // Its tangents are zero in every mode, so it is drawn on plain reals: the values of
+  // bernoulli(S(p), u) without the tangent work (and, straight-through, without the surrogate).
+  AG_HD AG_INLINE Real fixed_bernoulli(Real p, Real u) {
+    Real log_prob = Real(0);
+    const Real draw = ag::bernoulli(p, u, discrete(), log_prob);
+    if (Mode::of(discrete_) == DiscreteMode::score) log_prob_ += S(log_prob);
+    return draw;
+  }
   // 1[x > a] under the team's estimator mode.
   AG_HD AG_INLINE S above(const S& x, const S& a) const { return ag::above(x, a, discrete()); }
 

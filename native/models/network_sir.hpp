@@ -8,6 +8,7 @@
 #include "../core/agent_array.hpp"
 #include "../core/config.hpp"
 #include "../core/dual.hpp"
+#include "../core/graph_view.hpp"
 #include "../core/tangent_ops.hpp"
 #include "model_spec.hpp"
 

@@ -58,10 +58,10 @@ struct Volatility {
     });
     state.r = demand / (T(team.agents()) * theta[kEta]);
     const S magnitude = abs(state.r);
-    const S reset_probability = S(T(settings[kResetProbability]));
+    const T reset_probability = T(settings[kResetProbability]);
     const auto reset_uniforms = team.uniforms(t, kSlotReset);
     team.for_each_agent([&](int i) {
-      const S reset = team.bernoulli(reset_probability, reset_uniforms(i));
+      const T reset = team.fixed_bernoulli(reset_probability, reset_uniforms(i));
       const S nu = state.threshold.get(i);
       state.threshold.set(i, reset * magnitude + (T(1) - reset) * nu);
     });
