@@ -31,6 +31,20 @@ for (const { model, theta, mode } of cases) {
   });
 }
 
+test('a small request runs on the calling thread and gives the numbers a worker thread gives', async (t) => {
+  const model = models.volatility({ agents: 300, steps: 30 });
+  const theta = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };
+  const options = { seed: 3, tangents: true, backend: 'cpu' as const };
+  let settled = false;
+  const small = simulate(model, theta, { ...options, replicates: 3 }).then((r) => ((settled = true), r));
+  await new Promise((resolve) => setImmediate(resolve)); // microtasks only: no worker has reported back
+  t.true(settled, '3 x 300 x 30 agent-steps x 5 lanes = 135,000 runs inline');
+  const large = await simulate(model, theta, { ...options, replicates: 40 });
+  const inline = await small;
+  t.deepEqual(Buffer.from(inline.values.buffer), Buffer.from(large.values.buffer, 0, inline.values.byteLength));
+  t.deepEqual(Buffer.from(inline.tangents!.buffer), Buffer.from(large.tangents!.buffer, 0, inline.tangents!.byteLength));
+});
+
 test('concurrent simulate calls give the same numbers as sequential ones', async (t) => {
   const model = models.volatility({ agents: 200, steps: 20 });
   const theta = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };

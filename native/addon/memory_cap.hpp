@@ -5,7 +5,7 @@
 
 namespace ag::addon {
 
-// Half of the host memory that is available now.
+// Half of the host memory that is available now (read at most once a second).
 std::size_t default_host_cap();
 
 // 90% of the free memory of the CUDA device.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../models/cancelled.hpp"
+#include "../models/registry.hpp"
 #include "argument_error.hpp"
 #include "backends.hpp"
 #include "js_values.hpp"
@@ -48,12 +49,13 @@ const int32_t* cancel_flag(const Napi::Value& value) {
   return static_cast<const int32_t*>(data_of(value.As<Napi::TypedArray>()));
 }
 
-class SimulateWorker : public Napi::AsyncWorker {
+// One simulation: its request, the typed arrays it writes, and how it settles the caller's promise.
+// run() may execute on any thread and touches no JavaScript; settle() runs on the JavaScript thread.
+class SimulationJob {
  public:
-  SimulateWorker(Napi::Env env, SimulationRequest request, Backend backend, Napi::Object request_object,
-                 const int32_t* cancel, const OutputCounts& counts)
-      : Napi::AsyncWorker(env, "agentgrad.simulate"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+  SimulationJob(Napi::Env env, SimulationRequest request, Backend backend, Napi::Object request_object,
+                const int32_t* cancel, const OutputCounts& counts)
+      : deferred_(Napi::Promise::Deferred::New(env)),
         request_(std::move(request)),
         backend_(backend),
         cancel_(cancel),
@@ -73,23 +75,33 @@ class SimulateWorker : public Napi::AsyncWorker {
 
   Napi::Promise promise() const { return deferred_.Promise(); }
 
- protected:
-  void Execute() override {
+  void run() {
     try {
       run_backend(backend_, request_, buffers_, cancel_);
       non_finite_ = count_non_finite(buffers_, counts_, request_.dtype);
     } catch (const Cancelled& e) {
       aborted_ = true;
-      SetError(e.what());
+      error_ = e.what();
     } catch (const std::bad_alloc&) {
-      SetError("out of host memory while simulating; lower replicates, agents, steps or tangents");
+      error_ = "out of host memory while simulating; lower replicates, agents, steps or tangents";
     } catch (const std::exception& e) {
-      SetError(e.what());
+      error_ = e.what();
+      if (error_.empty()) error_ = "simulation failed";
     }
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
+  void settle(Napi::Env env) {
+    if (aborted_) {
+      Napi::Error abort = Napi::Error::New(env, "The operation was aborted");
+      abort.Set("name", Napi::String::New(env, "AbortError"));
+      abort.Set("code", Napi::String::New(env, "ABORT_ERR"));
+      deferred_.Reject(abort.Value());
+      return;
+    }
+    if (!error_.empty()) {
+      deferred_.Reject(Napi::Error::New(env, error_).Value());
+      return;
+    }
     Napi::Object result = Napi::Object::New(env);
     result.Set("values", values_.Value());
     result.Set("tangents", tangents_.IsEmpty() ? env.Null() : tangents_.Value());
@@ -97,17 +109,6 @@ class SimulateWorker : public Napi::AsyncWorker {
     result.Set("backend", backend_name(backend_));
     result.Set("nonFinite", static_cast<double>(non_finite_));
     deferred_.Resolve(result);
-  }
-
-  void OnError(const Napi::Error& error) override {
-    if (aborted_) {
-      Napi::Error abort = Napi::Error::New(Env(), "The operation was aborted");
-      abort.Set("name", Napi::String::New(Env(), "AbortError"));
-      abort.Set("code", Napi::String::New(Env(), "ABORT_ERR"));
-      deferred_.Reject(abort.Value());
-      return;
-    }
-    deferred_.Reject(error.Value());
   }
 
  private:
@@ -118,12 +119,40 @@ class SimulateWorker : public Napi::AsyncWorker {
   OutputCounts counts_;
   std::size_t non_finite_ = 0;
   bool aborted_ = false;
+  std::string error_;
   Napi::ObjectReference request_object_;
   Napi::Reference<Napi::TypedArray> values_;
   Napi::Reference<Napi::TypedArray> tangents_;
   Napi::Reference<Napi::TypedArray> log_prob_;
   SimulationBuffers buffers_;
 };
+
+// Runs a job on the libuv thread pool; errors travel inside the job, so OnError is never reached.
+class SimulateWorker : public Napi::AsyncWorker {
+ public:
+  SimulateWorker(Napi::Env env, std::unique_ptr<SimulationJob> job)
+      : Napi::AsyncWorker(env, "agentgrad.simulate"), job_(std::move(job)) {}
+
+ protected:
+  void Execute() override { job_->run(); }
+  void OnOK() override { job_->settle(Env()); }
+
+ private:
+  std::unique_ptr<SimulationJob> job_;
+};
+
+// A CPU request this small takes less time than the round trip through the libuv thread pool and
+// back to the event loop (about 0.15 ms here), so it runs on the calling thread, for well under a
+// millisecond. Work counts agent-steps times value-and-tangent lanes, doubled for float64.
+constexpr double kInlineWork = 262144;
+
+bool runs_inline(Backend backend, const SimulationRequest& request) {
+  if (backend != Backend::cpu) return false;
+  const double agent_steps =
+      static_cast<double>(request.replicates) * request.settings[kAgentsSetting] * request.settings[kStepsSetting];
+  const double lanes = 1.0 + static_cast<double>(request.tangent_params.size());
+  return agent_steps * lanes * (request.dtype == Dtype::float64 ? 2.0 : 1.0) <= kInlineWork;
+}
 
 }  // namespace
 
@@ -136,9 +165,15 @@ Napi::Value simulate(const Napi::CallbackInfo& info) {
     const Backend backend = choose_backend(parsed.backend_requested);
     check_memory(parsed, backend);
     const OutputCounts counts = output_counts(parsed.simulation);
-    auto* worker = new SimulateWorker(env, std::move(parsed.simulation), backend, request, cancel, counts);
-    const Napi::Promise promise = worker->promise();
-    worker->Queue();
+    const bool here = runs_inline(backend, parsed.simulation);
+    auto job = std::make_unique<SimulationJob>(env, std::move(parsed.simulation), backend, request, cancel, counts);
+    const Napi::Promise promise = job->promise();
+    if (here) {
+      job->run();
+      job->settle(env);
+    } else {
+      (new SimulateWorker(env, std::move(job)))->Queue();
+    }
     return promise;
   } catch (const ArgumentError& error) {
     throw to_js_error(env, error);

@@ -171,14 +171,13 @@ AG_HD AG_INLINE double tanh(double x) { return ::tanh(x); }
 AG_HD AG_INLINE float cos(float x) { return ::cosf(x); }
 AG_HD AG_INLINE double cos(double x) { return ::cos(x); }
 
-// sigmoid(x) = 1 / (1 + e^-x), from e^-|x| so that neither tail overflows, and without branches.
+// sigmoid(x) = 1 / (1 + e^-x), from e^-|x| so that neither tail overflows, and without branches;
+// one division serves both sides.
 template <class T>
 AG_HD AG_INLINE T sigmoid(T x) {
   const T e = exp(-abs(x));
-  const T one_plus_e = T(1) + e;
-  const T positive_side = T(1) / one_plus_e;
-  const T negative_side = e / one_plus_e;
-  return x >= T(0) ? positive_side : negative_side;
+  const T positive_side = T(1) / (T(1) + e);
+  return x >= T(0) ? positive_side : e * positive_side;
 }
 // softplus(x) = log(1 + e^x), exact in both tails.
 template <class T>

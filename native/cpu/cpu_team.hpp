@@ -1,17 +1,20 @@
 // The team contract (core/team.hpp) on one CPU thread. Agent loops run a tile of agents at a time:
 // the uniforms the model declared for the loop are drawn for the whole tile first (one Philox call
-// per kUniformsPerCall agents), then the body runs over the tile as a plain loop the compiler can
-// vectorise. Sums go through kPartialSums independent lanes added in a fixed order, so a
-// replicate's numbers depend neither on the thread running it nor on the instruction set.
+// per kUniformsPerCall agents, many calls at once with SIMD where the instruction set allows), then
+// the body runs over the tile as a plain loop the compiler can vectorise. Sums go through
+// kPartialSums independent lanes added in a fixed order, so a replicate's numbers depend neither on
+// the thread running it nor on the instruction set.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
+#include <type_traits>
 
 #include "../core/agent_array.hpp"
 #include "../core/random.hpp"
 #include "../core/team.hpp"
+#include "philox_rows.hpp"
 
 namespace ag::cpu {
 
@@ -122,7 +125,9 @@ class CpuTeam : public TeamDraws<S, Mode> {
     constexpr int per_call = static_cast<int>(kUniformsPerCall<Real>);
     const int calls = (end - begin + per_call - 1) / per_call;
     const uint32_t first_block = static_cast<uint32_t>(begin / per_call);
-    for (int b = 0; b < calls; ++b) {
+    int b = 0;
+    if constexpr (std::is_same<Real, float>::value) b = draw_packed_float_rows(this->key_, first_block, at.step, at.slot, calls, row);
+    for (; b < calls; ++b) {
       const Philox4x32Counter words = packed_uniform_words(this->key_, first_block + b, at.step, at.slot);
       for (int lane = 0; lane < per_call; ++lane) row[b * per_call + lane] = packed_uniform<Real>(words, lane);
     }

@@ -1,0 +1,145 @@
+// Packed float uniforms for a row of consecutive agents, many Philox calls at a time. Compilers
+// vectorise the scalar generator (core/philox.hpp) with 64-bit multiplies (vpmullq: three
+// micro-ops each on AVX-512, emulated on AVX2); Philox needs only 32x32 -> 64-bit products, which
+// vpmuludq computes in one. The words, and so the uniforms, are bitwise those of the scalar code.
+// Included by cpu_kernels.cpp only, once per instruction set: internal linkage keeps the copies apart.
+#pragma once
+
+// GCC 12 warns about the intrinsics' own placeholder arguments (GCC bug 105593).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+
+#include <cstdint>
+
+#include "../core/random.hpp"
+
+namespace ag::cpu {
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int kSimdCalls = 16;
+using Words = __m512i;
+
+AG_INLINE Words splat(uint32_t x) { return _mm512_set1_epi32(static_cast<int>(x)); }
+AG_INLINE Words consecutive_from(uint32_t first) {
+  return _mm512_add_epi32(splat(first), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+}
+AG_INLINE Words shift_right_64(Words x) { return _mm512_srli_epi64(x, 32); }
+AG_INLINE Words shift_left_64(Words x) { return _mm512_slli_epi64(x, 32); }
+AG_INLINE Words multiply_even(Words a, Words b) { return _mm512_mul_epu32(a, b); }
+AG_INLINE Words odd_from_second(Words even, Words odd) { return _mm512_mask_blend_epi32(0xAAAA, even, odd); }
+AG_INLINE Words xor3(Words a, Words b, Words c) { return _mm512_ternarylogic_epi32(a, b, c, 0x96); }
+#elif defined(__AVX2__)
+constexpr int kSimdCalls = 8;
+using Words = __m256i;
+
+AG_INLINE Words splat(uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
+AG_INLINE Words consecutive_from(uint32_t first) {
+  return _mm256_add_epi32(splat(first), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+AG_INLINE Words shift_right_64(Words x) { return _mm256_srli_epi64(x, 32); }
+AG_INLINE Words shift_left_64(Words x) { return _mm256_slli_epi64(x, 32); }
+AG_INLINE Words multiply_even(Words a, Words b) { return _mm256_mul_epu32(a, b); }
+AG_INLINE Words odd_from_second(Words even, Words odd) { return _mm256_blend_epi32(even, odd, 0xAA); }
+AG_INLINE Words xor3(Words a, Words b, Words c) { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
+#else
+constexpr int kSimdCalls = 0;  // the scalar generator only
+#endif
+
+#if defined(__AVX512F__) || defined(__AVX2__)
+// The high and low halves of m * x in every 32-bit lane: even lanes multiply in place, odd lanes
+// after a shift down.
+AG_INLINE void multiply_high_low(Words m, Words x, Words& high, Words& low) {
+  const Words even = multiply_even(x, m);
+  const Words odd = multiply_even(shift_right_64(x), m);
+  high = odd_from_second(shift_right_64(even), odd);
+  low = odd_from_second(even, shift_left_64(odd));
+}
+
+struct CounterLanes {
+  Words c0, c1, c2, c3;
+};
+
+// Philox4x32-10 of kSimdCalls counters, one per lane (philox4x32 in core/philox.hpp).
+AG_INLINE CounterLanes philox_lanes(CounterLanes c, Philox4x32Key key) {
+  const Words m0 = splat(philox_detail::kMultiplier0);
+  const Words m1 = splat(philox_detail::kMultiplier1);
+  for (int r = 0; r < 10; ++r) {
+    if (r > 0) {
+      key.v[0] += philox_detail::kWeyl0;
+      key.v[1] += philox_detail::kWeyl1;
+    }
+    Words high0, low0, high1, low1;
+    multiply_high_low(m0, c.c0, high0, low0);
+    multiply_high_low(m1, c.c2, high1, low1);
+    c = CounterLanes{xor3(high1, c.c1, splat(key.v[0])), low1, xor3(high0, c.c3, splat(key.v[1])), low0};
+  }
+  return c;
+}
+#endif
+
+#if defined(__AVX512F__)
+AG_INLINE __m512 open_uniforms(Words w) {
+  const __m512 cells = _mm512_cvtepi32_ps(_mm512_srli_epi32(w, 9));
+  return _mm512_mul_ps(_mm512_add_ps(cells, _mm512_set1_ps(0.5f)), _mm512_set1_ps(1.1920928955078125e-07f));
+}
+
+// Word k of call j goes to out[4 j + k]: a 4 x 4 transpose inside each 128-bit lane, then one of
+// the lanes themselves.
+AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
+  const __m512 u0 = open_uniforms(w.c0), u1 = open_uniforms(w.c1), u2 = open_uniforms(w.c2), u3 = open_uniforms(w.c3);
+  const __m512 t0 = _mm512_unpacklo_ps(u0, u1), t1 = _mm512_unpackhi_ps(u0, u1);
+  const __m512 t2 = _mm512_unpacklo_ps(u2, u3), t3 = _mm512_unpackhi_ps(u2, u3);
+  const __m512 o0 = _mm512_shuffle_ps(t0, t2, 0x44), o1 = _mm512_shuffle_ps(t0, t2, 0xEE);
+  const __m512 o2 = _mm512_shuffle_ps(t1, t3, 0x44), o3 = _mm512_shuffle_ps(t1, t3, 0xEE);
+  const __m512 a = _mm512_shuffle_f32x4(o0, o1, 0x44), b = _mm512_shuffle_f32x4(o2, o3, 0x44);
+  const __m512 c = _mm512_shuffle_f32x4(o0, o1, 0xEE), d = _mm512_shuffle_f32x4(o2, o3, 0xEE);
+  _mm512_storeu_ps(out, _mm512_shuffle_f32x4(a, b, 0x88));
+  _mm512_storeu_ps(out + 16, _mm512_shuffle_f32x4(a, b, 0xDD));
+  _mm512_storeu_ps(out + 32, _mm512_shuffle_f32x4(c, d, 0x88));
+  _mm512_storeu_ps(out + 48, _mm512_shuffle_f32x4(c, d, 0xDD));
+}
+#elif defined(__AVX2__)
+AG_INLINE __m256 open_uniforms(Words w) {
+  const __m256 cells = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 9));
+  return _mm256_mul_ps(_mm256_add_ps(cells, _mm256_set1_ps(0.5f)), _mm256_set1_ps(1.1920928955078125e-07f));
+}
+
+AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
+  const __m256 u0 = open_uniforms(w.c0), u1 = open_uniforms(w.c1), u2 = open_uniforms(w.c2), u3 = open_uniforms(w.c3);
+  const __m256 t0 = _mm256_unpacklo_ps(u0, u1), t1 = _mm256_unpackhi_ps(u0, u1);
+  const __m256 t2 = _mm256_unpacklo_ps(u2, u3), t3 = _mm256_unpackhi_ps(u2, u3);
+  const __m256 o0 = _mm256_shuffle_ps(t0, t2, 0x44), o1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  const __m256 o2 = _mm256_shuffle_ps(t1, t3, 0x44), o3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  _mm256_storeu_ps(out, _mm256_permute2f128_ps(o0, o1, 0x20));
+  _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(o2, o3, 0x20));
+  _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(o0, o1, 0x31));
+  _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(o2, o3, 0x31));
+}
+#endif
+
+// The uniforms of `calls` consecutive packed calls from `first_block` (4 agents per call) into
+// out[0, 4 calls); returns how many calls it drew, a multiple of kSimdCalls (the rest is the
+// caller's).
+AG_INLINE int draw_packed_float_rows(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int calls,
+                                     float* out) {
+#if defined(__AVX512F__) || defined(__AVX2__)
+  const Philox4x32Key philox_key{{static_cast<uint32_t>(key.seed), static_cast<uint32_t>(key.seed >> 32)}};
+  const Words replicate = splat(key.replicate), at_step = splat(step), at_slot = splat(slot | kPackedSlot);
+  int done = 0;
+  for (; done + kSimdCalls <= calls; done += kSimdCalls) {
+    const CounterLanes counters{replicate, consecutive_from(first_block + static_cast<uint32_t>(done)), at_step, at_slot};
+    store_interleaved(philox_lanes(counters, philox_key), out + 4 * done);
+  }
+  return done;
+#else
+  (void)key, (void)first_block, (void)step, (void)slot, (void)calls, (void)out;
+  return 0;
+#endif
+}
+
+}  // namespace
+}  // namespace ag::cpu
