@@ -41,7 +41,7 @@ AG_HD AG_INLINE S logit_of_probability(const S& p) {
 // noise depends on the agent, so agent loops stay branch-free and vectorise.
 template <class S>
 AG_HD AG_INLINE S relaxed_bernoulli(const S& p, RealOf<S> u, RealOf<S> tau) {
-  const RealOf<S> noise = log(RealOf<S>(1) - u) - log(u);  // 1 - u is exact for our uniforms (random.hpp)
+  const RealOf<S> noise = log((RealOf<S>(1) - u) / u);  // one log; 1 - u is exact (random.hpp)
   return sigmoid((logit_of_probability(p) + noise) / tau);
 }
 

@@ -47,13 +47,15 @@ AG_HD AG_INLINE float exp(float x) {
   const float n = biased - kRoundingBias;
   const int32_t whole = static_cast<int32_t>(bits_of(biased) - bits_of(kRoundingBias));
   const float r = (x - n * kLn2High) - n * kLn2Low;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float exp_r = p * (r * r) + r + 1.0f;
+  // The Cephes polynomial in Estrin's scheme: independent pairs, so the dependency chain is half
+  // as long as Horner's and vector loops overlap more of it.
+  const float r2 = r * r;
+  const float r4 = r2 * r2;
+  const float low = 5.0000001201e-1f + 1.6666665459e-1f * r;
+  const float middle = 4.1665795894e-2f + 8.3334519073e-3f * r;
+  const float high = 1.3981999507e-3f + 1.9875691500e-4f * r;
+  const float p = (low + middle * r2) + high * r4;
+  const float exp_r = p * r2 + r + 1.0f;
   // 2^n in two factors, so that subnormal results and overflow to inf come out right.
   const int32_t half = whole / 2;
   return exp_r * power_of_two(half) * power_of_two(whole - half);
@@ -70,16 +72,15 @@ AG_HD AG_INLINE float log(float x) {
   exponent -= below_sqrt_half ? 1 : 0;
   const float doubled = mantissa + mantissa;
   const float f = (below_sqrt_half ? doubled : mantissa) - 1.0f;
+  // The Cephes polynomial in Estrin's scheme (see exp).
   const float f2 = f * f;
-  float p = 7.0376836292e-2f;
-  p = p * f - 1.1514610310e-1f;
-  p = p * f + 1.1676998740e-1f;
-  p = p * f - 1.2420140846e-1f;
-  p = p * f + 1.4249322787e-1f;
-  p = p * f - 1.6668057665e-1f;
-  p = p * f + 2.0000714765e-1f;
-  p = p * f - 2.4999993993e-1f;
-  p = p * f + 3.3333331174e-1f;
+  const float f4 = f2 * f2;
+  const float f8 = f4 * f4;
+  const float q0 = 3.3333331174e-1f - 2.4999993993e-1f * f;
+  const float q1 = 2.0000714765e-1f - 1.6668057665e-1f * f;
+  const float q2 = 1.4249322787e-1f - 1.2420140846e-1f * f;
+  const float q3 = 1.1676998740e-1f - 1.1514610310e-1f * f;
+  const float p = ((q0 + q1 * f2) + (q2 + q3 * f2) * f4) + 7.0376836292e-2f * f8;
   const float e = static_cast<float>(exponent);
   float y = p * f * f2;
   y += e * kLn2Low;

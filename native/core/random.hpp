@@ -29,7 +29,7 @@ AG_HD AG_INLINE Philox4x32Counter draw_words(const DrawKey& key, uint32_t agent,
 
 // Uniforms strictly inside (0, 1): the midpoint of one of 2^23 (float) or 2^52 (double) equal
 // cells, so that log(u), log(1 - u) and logit(u) are always finite. Such a midpoint has a 24-bit
-// (53-bit) significand, so 1 - u is exact and log(1 - u) needs no log1p.
+// (53-bit) significand, so 1 - u is exact: logit(u) = log(u / (1 - u)) takes one log, no log1p.
 template <class T>
 struct OpenUniform;
 template <>
@@ -65,10 +65,10 @@ AG_HD AG_INLINE T normal_from_words(const Philox4x32Counter& w) {
   return sqrt(T(-2) * log(u1)) * cos_two_pi(u2);
 }
 
-// Standard logistic: logit(u) = log(u) - log(1 - u).
+// Standard logistic: logit(u) = log(u / (1 - u)).
 template <class T>
 AG_HD AG_INLINE T logistic_from_uniform(T u) {
-  return log(u) - log(T(1) - u);
+  return log(u / (T(1) - u));
 }
 
 // Standard Gumbel: -log(-log u).
