@@ -82,42 +82,61 @@ AG_INLINE CounterLanes philox_lanes(CounterLanes c, Philox4x32Key key) {
 #endif
 
 #if defined(__AVX512F__)
-AG_INLINE __m512 open_uniforms(Words w) {
-  const __m512 cells = _mm512_cvtepi32_ps(_mm512_srli_epi32(w, 9));
-  return _mm512_mul_ps(_mm512_add_ps(cells, _mm512_set1_ps(0.5f)), _mm512_set1_ps(1.1920928955078125e-07f));
-}
+using Floats = __m512;
 
-// Word k of call j goes to out[4 j + k]: a 4 x 4 transpose inside each 128-bit lane, then one of
-// the lanes themselves.
-AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
-  const __m512 u0 = open_uniforms(w.c0), u1 = open_uniforms(w.c1), u2 = open_uniforms(w.c2), u3 = open_uniforms(w.c3);
-  const __m512 t0 = _mm512_unpacklo_ps(u0, u1), t1 = _mm512_unpackhi_ps(u0, u1);
-  const __m512 t2 = _mm512_unpacklo_ps(u2, u3), t3 = _mm512_unpackhi_ps(u2, u3);
-  const __m512 o0 = _mm512_shuffle_ps(t0, t2, 0x44), o1 = _mm512_shuffle_ps(t0, t2, 0xEE);
-  const __m512 o2 = _mm512_shuffle_ps(t1, t3, 0x44), o3 = _mm512_shuffle_ps(t1, t3, 0xEE);
-  const __m512 a = _mm512_shuffle_f32x4(o0, o1, 0x44), b = _mm512_shuffle_f32x4(o2, o3, 0x44);
-  const __m512 c = _mm512_shuffle_f32x4(o0, o1, 0xEE), d = _mm512_shuffle_f32x4(o2, o3, 0xEE);
+AG_INLINE Floats cells_of(Words w) { return _mm512_cvtepi32_ps(_mm512_srli_epi32(w, 9)); }
+AG_INLINE Floats add(Floats a, Floats b) { return _mm512_add_ps(a, b); }
+AG_INLINE Floats multiply(Floats a, Floats b) { return _mm512_mul_ps(a, b); }
+AG_INLINE Floats splat_float(float x) { return _mm512_set1_ps(x); }
+AG_INLINE Floats unpack_low(Floats a, Floats b) { return _mm512_unpacklo_ps(a, b); }
+AG_INLINE Floats unpack_high(Floats a, Floats b) { return _mm512_unpackhi_ps(a, b); }
+template <int Pattern>
+AG_INLINE Floats shuffle(Floats a, Floats b) { return _mm512_shuffle_ps(a, b, Pattern); }
+
+// o_k holds, in 128-bit lane j, the four uniforms of call 4 j + k; out gets calls 0, 1, 2, ... in
+// order: a 4 x 4 transpose of the 128-bit lanes.
+AG_INLINE void store_calls_in_order(Floats o0, Floats o1, Floats o2, Floats o3, float* out) {
+  const Floats a = _mm512_shuffle_f32x4(o0, o1, 0x44), b = _mm512_shuffle_f32x4(o2, o3, 0x44);
+  const Floats c = _mm512_shuffle_f32x4(o0, o1, 0xEE), d = _mm512_shuffle_f32x4(o2, o3, 0xEE);
   _mm512_storeu_ps(out, _mm512_shuffle_f32x4(a, b, 0x88));
   _mm512_storeu_ps(out + 16, _mm512_shuffle_f32x4(a, b, 0xDD));
   _mm512_storeu_ps(out + 32, _mm512_shuffle_f32x4(c, d, 0x88));
   _mm512_storeu_ps(out + 48, _mm512_shuffle_f32x4(c, d, 0xDD));
 }
 #elif defined(__AVX2__)
-AG_INLINE __m256 open_uniforms(Words w) {
-  const __m256 cells = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 9));
-  return _mm256_mul_ps(_mm256_add_ps(cells, _mm256_set1_ps(0.5f)), _mm256_set1_ps(1.1920928955078125e-07f));
-}
+using Floats = __m256;
 
-AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
-  const __m256 u0 = open_uniforms(w.c0), u1 = open_uniforms(w.c1), u2 = open_uniforms(w.c2), u3 = open_uniforms(w.c3);
-  const __m256 t0 = _mm256_unpacklo_ps(u0, u1), t1 = _mm256_unpackhi_ps(u0, u1);
-  const __m256 t2 = _mm256_unpacklo_ps(u2, u3), t3 = _mm256_unpackhi_ps(u2, u3);
-  const __m256 o0 = _mm256_shuffle_ps(t0, t2, 0x44), o1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-  const __m256 o2 = _mm256_shuffle_ps(t1, t3, 0x44), o3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+AG_INLINE Floats cells_of(Words w) { return _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 9)); }
+AG_INLINE Floats add(Floats a, Floats b) { return _mm256_add_ps(a, b); }
+AG_INLINE Floats multiply(Floats a, Floats b) { return _mm256_mul_ps(a, b); }
+AG_INLINE Floats splat_float(float x) { return _mm256_set1_ps(x); }
+AG_INLINE Floats unpack_low(Floats a, Floats b) { return _mm256_unpacklo_ps(a, b); }
+AG_INLINE Floats unpack_high(Floats a, Floats b) { return _mm256_unpackhi_ps(a, b); }
+template <int Pattern>
+AG_INLINE Floats shuffle(Floats a, Floats b) { return _mm256_shuffle_ps(a, b, Pattern); }
+
+// As for AVX-512, with two 128-bit lanes.
+AG_INLINE void store_calls_in_order(Floats o0, Floats o1, Floats o2, Floats o3, float* out) {
   _mm256_storeu_ps(out, _mm256_permute2f128_ps(o0, o1, 0x20));
   _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(o2, o3, 0x20));
   _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(o0, o1, 0x31));
   _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(o2, o3, 0x31));
+}
+#endif
+
+#if defined(__AVX512F__) || defined(__AVX2__)
+// OpenUniform<float>::from, lane by lane: (w >> 9) + 0.5 cells of 2^-23.
+AG_INLINE Floats open_uniforms(Words w) {
+  return multiply(add(cells_of(w), splat_float(0.5f)), splat_float(1.1920928955078125e-07f));
+}
+
+// Word k of call j goes to out[4 j + k]: a 4 x 4 transpose inside each 128-bit lane, then one of
+// the lanes themselves.
+AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
+  const Floats u0 = open_uniforms(w.c0), u1 = open_uniforms(w.c1), u2 = open_uniforms(w.c2), u3 = open_uniforms(w.c3);
+  const Floats t0 = unpack_low(u0, u1), t1 = unpack_high(u0, u1);
+  const Floats t2 = unpack_low(u2, u3), t3 = unpack_high(u2, u3);
+  store_calls_in_order(shuffle<0x44>(t0, t2), shuffle<0xEE>(t0, t2), shuffle<0x44>(t1, t3), shuffle<0xEE>(t1, t3), out);
 }
 #endif
 
