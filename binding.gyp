@@ -59,7 +59,7 @@
       "conditions": [
         ["nvcc!=''", {
           "defines": ["AGENTGRAD_WITH_CUDA=1"],
-          "sources": ["<!@(node scripts/nvcc.cjs --sources)"],
+          "sources": ["native/cuda/cuda_backend.cu"],
           "rules": [{
             "rule_name": "nvcc",
             "extension": "cu",

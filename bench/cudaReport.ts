@@ -1,12 +1,11 @@
-// CUDA static report: compiles the CUDA translation units (the backend and one per model, as
-// `scripts/nvcc.cjs --sources` lists them) for one architecture with `-Xptxas -v` (the flags
-// scripts/nvcc.cjs uses) and lists registers, stack, spill stores/loads and shared memory per
-// kernel, with demangled names split into model and scalar type. Kernels that spill are flagged.
-// Needs nvcc, not a GPU; skipped with a note when nvcc is missing.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+// CUDA static report: compiles native/cuda/cuda_backend.cu for one architecture with
+// `-Xptxas -v` (the flags scripts/nvcc.cjs uses) and lists registers, stack, spill stores/loads
+// and shared memory per kernel, with demangled names split into model and scalar type. Kernels
+// that spill are flagged. Needs nvcc, not a GPU; skipped with a note when nvcc is missing.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,9 +27,7 @@ export interface CudaReport {
   arch: string;
   nvcc: string | null;
   nvccVersion: string | null;
-  /** The nvcc flags; each translation unit is compiled with them plus `-c UNIT -o OBJECT`. */
   command: string[];
-  units: string[];
   compileSeconds: number;
   kernels: KernelRow[];
   spilling: number;
@@ -41,39 +38,6 @@ export interface CudaReport {
 function nvccPath(): string {
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'nvcc.cjs'), '--path'], { encoding: 'utf8', env: { ...process.env, AGENTGRAD_NO_CUDA: '' } });
   return r.status === 0 ? r.stdout.trim() : '';
-}
-
-function cudaSources(): string[] {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'nvcc.cjs'), '--sources'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`scripts/nvcc.cjs --sources failed: ${r.stderr}`);
-  return r.stdout.trim().split(/\s+/);
-}
-
-interface Compiled {
-  status: number | null;
-  output: string;
-}
-
-function compileUnit(nvcc: string, flags: string[], unit: string, dir: string): Promise<Compiled> {
-  return new Promise((resolve) => {
-    const child = spawn(nvcc, [...flags, '-c', join(root, unit), '-o', join(dir, `${basename(unit, '.cu')}.o`)]);
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', (error) => resolve({ status: -1, output: String(error) }));
-    child.on('close', (status) => resolve({ status, output }));
-  });
-}
-
-// Compiles the units `parallel` at a time, in order.
-async function compileUnits(nvcc: string, flags: string[], units: string[], dir: string, parallel: number): Promise<Compiled[]> {
-  const results: Compiled[] = new Array(units.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < units.length; i = next++) results[i] = await compileUnit(nvcc, flags, units[i]!, dir);
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, units.length) }, worker));
-  return results;
 }
 
 function demangle(names: string[]): string[] {
@@ -163,28 +127,27 @@ export function parsePtxasLog(log: string): { kernels: KernelRow[]; callees: Cud
   return { kernels, callees: callees.map((c, i) => ({ ...c, name: calleeNames[i]! })) };
 }
 
-export async function cudaReport(options: { arch?: string; log?: (line: string) => void } = {}): Promise<CudaReport> {
+export function cudaReport(options: { arch?: string; log?: (line: string) => void } = {}): CudaReport {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const arch = options.arch ?? process.env['AGENTGRAD_CUDA_REPORT_ARCH'] ?? '90';
   const nvcc = nvccPath();
-  const units = cudaSources();
-  const empty: CudaReport = { skipped: null, arch: `sm_${arch}`, nvcc: nvcc || null, nvccVersion: null, command: [], units, compileSeconds: 0, kernels: [], spilling: 0, callees: [] };
+  const empty: CudaReport = { skipped: null, arch: `sm_${arch}`, nvcc: nvcc || null, nvccVersion: null, command: [], compileSeconds: 0, kernels: [], spilling: 0, callees: [] };
   if (!nvcc) return { ...empty, skipped: 'nvcc not found (PATH, CUDA_PATH, /usr/local/cuda/bin): no CUDA static report' };
   const version = /release [\d.]+, V[\d.]+/.exec(execFileSync(nvcc, ['--version'], { encoding: 'utf8' }))?.[0] ?? null;
   const dir = mkdtempSync(join(tmpdir(), 'agentgrad-ptxas-'));
-  const command = ['-std=c++17', '-O3', '-DAGENTGRAD_WITH_CUDA=1', '-Xcompiler', '-fPIC', '-Xptxas', '-v', '-gencode', `arch=compute_${arch},code=sm_${arch}`];
-  const parallel = availableParallelism();
-  log(`cuda-report: nvcc ${command.join(' ')} on ${units.length} translation units, ${parallel} at a time (a few minutes)`);
+  const command = [
+    '-std=c++17', '-O3', '--threads', '0', '-DAGENTGRAD_WITH_CUDA=1', '-Xcompiler', '-fPIC', '-Xptxas', '-v',
+    '-gencode', `arch=compute_${arch},code=sm_${arch}`, '-c', join(root, 'native', 'cuda', 'cuda_backend.cu'), '-o', join(dir, 'cuda_backend.o'),
+  ];
+  log(`cuda-report: nvcc ${command.join(' ')} (a few minutes)`);
   const start = Date.now();
-  const compiled = await compileUnits(nvcc, command, units, dir, parallel);
+  const r = spawnSync(nvcc, command, { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   const compileSeconds = (Date.now() - start) / 1000;
   rmSync(dir, { recursive: true, force: true });
-  const failed = compiled.findIndex((c) => c.status !== 0);
-  if (failed >= 0) {
-    const c = compiled[failed]!;
-    return { ...empty, nvccVersion: version, command, compileSeconds, skipped: `nvcc failed on ${units[failed]} (exit ${c.status}): ${c.output.trim().split('\n').slice(-5).join(' | ')}` };
+  if (r.status !== 0) {
+    return { ...empty, nvccVersion: version, command, compileSeconds, skipped: `nvcc failed (exit ${r.status ?? r.signal}): ${`${r.stderr}`.trim().split('\n').slice(-5).join(' | ')}` };
   }
-  const { kernels, callees } = parsePtxasLog(compiled.map((c) => c.output).join('\n'));
+  const { kernels, callees } = parsePtxasLog(`${r.stdout}\n${r.stderr}`);
   kernels.sort((a, b) => a.model.localeCompare(b.model) || scalarRank(a.scalar) - scalarRank(b.scalar));
   return { ...empty, nvccVersion: version, command, compileSeconds, kernels, callees, spilling: kernels.filter((k) => k.spills).length };
 }
@@ -192,7 +155,7 @@ export async function cudaReport(options: { arch?: string; log?: (line: string) 
 export function cudaReportMarkdown(report: CudaReport): string {
   if (report.skipped) return `skipped: ${report.skipped}`;
   const lines = [
-    `nvcc ${report.nvccVersion ?? '?'}, ${report.arch}, -O3 -Xptxas -v, ${report.units.length} translation units; ${report.kernels.length} kernels, ${report.spilling} spilling; compiled in ${report.compileSeconds.toFixed(0)} s.`,
+    `nvcc ${report.nvccVersion ?? '?'}, ${report.arch}, -O3 -Xptxas -v; ${report.kernels.length} kernels, ${report.spilling} spilling; compiled in ${report.compileSeconds.toFixed(0)} s.`,
     '',
     '| model | scalar | registers | stack B | spill stores B | spill loads B | smem B | spills |',
     '|---|---|---|---|---|---|---|---|',

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     record['memory'] = suite;
   }
   if (suites.has('cuda-report')) {
-    const report = await cudaReport();
+    const report = cudaReport();
     console.log('## CUDA static report\n\n' + cudaReportMarkdown(report) + '\n');
     record['cudaReport'] = report;
   }

@@ -3,9 +3,7 @@
 //   node scripts/nvcc.cjs --path          -> nvcc's path, or nothing when there is none
 //   node scripts/nvcc.cjs --libdir        -> the directory holding libcudart_static.a
 //   node scripts/nvcc.cjs --headers       -> the headers a .cu file may include (rule inputs,
-//                                            so that editing a header rebuilds the CUDA objects)
-//   node scripts/nvcc.cjs --sources       -> the CUDA translation units: the backend's entry
-//                                            points and one per model (native/cuda/models/)
+//                                            so that editing a header rebuilds the CUDA object)
 //   node scripts/nvcc.cjs IN.cu OUT.o     -> compile
 // AGENTGRAD_NO_CUDA=1 hides nvcc (CPU-only build); AGENTGRAD_CUDA_ARCHS="80 90" narrows the
 // architectures (development builds); the default is sm_70 through sm_90 as far as this nvcc
@@ -69,21 +67,14 @@ function nativeHeaders() {
     .sort();
 }
 
-// The backend's entry points and the kernels of each model, one translation unit per model.
-function cudaSources() {
-  const models = fs.readdirSync(path.join(__dirname, '..', 'native', 'cuda', 'models')).filter((f) => f.endsWith('.cu'));
-  return ['native/cuda/cuda_backend.cu', ...models.sort().map((f) => `native/cuda/models/${f}`)];
-}
-
 const nvcc = findNvcc();
 if (first === '--path') process.stdout.write(nvcc);
 else if (first === '--headers') process.stdout.write(nativeHeaders().join(' '));
-else if (first === '--sources') process.stdout.write(cudaSources().join(' '));
 else if (first === '--libdir') process.stdout.write(nvcc ? libraryDir(nvcc) : '');
 else if (first && second) {
   if (!nvcc) throw new Error('nvcc not found');
   compile(nvcc, first, second);
 } else {
-  process.stderr.write('usage: nvcc.cjs --path | --libdir | --headers | --sources | IN.cu OUT.o\n');
+  process.stderr.write('usage: nvcc.cjs --path | --libdir | IN.cu OUT.o\n');
   process.exit(2);
 }

@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import test from 'ava';
 
 import { backendInfo, models, simulate } from '../lib/index.js';
-import { modelNames } from '../lib/models/model.js';
 import { repoRoot } from './helpers.js';
 
 const nvcc = execFileSync('node', [join(repoRoot, 'scripts', 'nvcc.cjs'), '--path'], { encoding: 'utf8' });
@@ -25,18 +23,6 @@ test('the CUDA backend is compiled in whenever nvcc is on this machine', (t) => 
   }
   t.is(info.cuda.compiled, nvcc !== '', `nvcc: '${nvcc}'`);
   t.is(info.backends.includes('cuda'), nvcc !== '');
-});
-
-test('every registered model has its CUDA translation unit, which instantiates its ModelRunner', (t) => {
-  const units = execFileSync('node', [join(repoRoot, 'scripts', 'nvcc.cjs'), '--sources'], { encoding: 'utf8' }).trim().split(/\s+/);
-  t.is(units[0], 'native/cuda/cuda_backend.cu');
-  t.is(units.length, 1 + modelNames().length);
-  for (const name of modelNames()) {
-    const unit = `native/cuda/models/${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}.cu`;
-    t.true(units.includes(unit), `${unit} is missing`);
-    const typeName = name[0]!.toUpperCase() + name.slice(1);
-    t.regex(readFileSync(join(repoRoot, unit), 'utf8'), new RegExp(`template struct ag::cuda::ModelRunner<ag::${typeName}>;`));
-  }
 });
 
 test("'auto' runs on CUDA only when a device is present, and 'cuda' without one is a clear error", async (t) => {
