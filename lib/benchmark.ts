@@ -10,7 +10,14 @@ export interface ThroughputCase {
   options: SimulateOptions;
   /** Timed runs after one warm-up run (default 5); the median is reported. */
   repeats?: number;
+  /**
+   * Runs go on past `repeats` until they add up to this many seconds (default 0.25, at most 1000
+   * runs), so that the median of sub-millisecond runs is not at the mercy of one scheduling hiccup.
+   */
+  minSeconds?: number;
 }
+
+const maxRuns = 1000;
 
 export interface Throughput {
   agentSteps: number;
@@ -26,13 +33,15 @@ function median(xs: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export async function measureThroughput({ model, theta, options, repeats = 5 }: ThroughputCase): Promise<Throughput> {
+export async function measureThroughput({ model, theta, options, repeats = 5, minSeconds = 0.25 }: ThroughputCase): Promise<Throughput> {
   const warm = await simulate(model, theta, options);
   const seconds: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+  let total = 0;
+  while (seconds.length < repeats || (total < minSeconds && seconds.length < maxRuns)) {
     const start = performance.now();
     await simulate(model, theta, options);
     seconds.push((performance.now() - start) / 1000);
+    total += seconds[seconds.length - 1]!;
   }
   const agentSteps = (options.replicates ?? 1) * model.agents * model.steps;
   const medianSeconds = median(seconds);

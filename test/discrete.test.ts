@@ -1,5 +1,6 @@
 import test from 'ava';
 
+import { models, simulate, type Model } from '../lib/index.js';
 import { native } from '../lib/native.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -20,12 +21,65 @@ test('exact Bernoulli draws are 1[u < p] with zero tangent', (t) => {
 
 test('relaxed Bernoulli draws are the Concrete sample with its exact derivative', (t) => {
   const { bernoulli } = native().internals;
-  for (const [p, u, tau] of [[0.3, 0.2, 0.5], [0.7, 0.9, 1], [0.05, 0.01, 0.1], [0.5, 0.5, 2]] as const) {
+  // tau = 0.5, 1, 0.1, 0.05, 1/31 take the whole-power form, 2 and 0.3 the log-and-exp one.
+  const cases = [[0.3, 0.2, 0.5], [0.7, 0.9, 1], [0.05, 0.01, 0.1], [0.5, 0.5, 2], [0.4, 0.45, 0.05], [0.6, 0.58, 1 / 31], [0.2, 0.3, 0.3]] as const;
+  for (const [p, u, tau] of cases) {
     const [value, tangent] = bernoulli(p, u, 'relaxed', tau);
     t.true(Math.abs(value - relaxed(p, u, tau)) < 1e-12);
     const h = 1e-6;
     const fd = (relaxed(p + h, u, tau) - relaxed(p - h, u, tau)) / (2 * h);
     t.true(Math.abs(tangent - fd) < 1e-6 * Math.max(1, Math.abs(fd)), `p=${p} u=${u} tau=${tau}: ${tangent} vs ${fd}`);
+  }
+});
+
+// A whole 1/tau evaluates the Concrete sample as 1 / (1 + q^n) instead of through log and exp; a
+// tau 1e-10 away from it takes the general form, whose sample differs from it by far less than 1e-7.
+test('Concrete draws at a whole 1/tau agree with the general form at a tau next to it, from tail to tail', (t) => {
+  const { bernoulli } = native().internals;
+  let compared = 0;
+  for (const tau of [1, 0.5, 0.2, 0.1, 0.05, 1 / 31]) {
+    for (const p of [1e-6, 0.05, 0.3, 0.5, 0.7, 1 - 1e-6]) {
+      for (const u of [1e-12, 1e-3, 0.2, 0.5, 0.9, 1 - 1e-12]) {
+        const [value, tangent] = bernoulli(p, u, 'relaxed', tau);
+        const [nearValue, nearTangent] = bernoulli(p, u, 'relaxed', tau * (1 + 1e-10));
+        t.true(Math.abs(value - nearValue) < 1e-7, `tau=${tau} p=${p} u=${u}: ${value} vs ${nearValue}`);
+        t.true(Math.abs(tangent - nearTangent) <= 1e-6 * Math.max(1, Math.abs(nearTangent)), `tau=${tau} p=${p} u=${u}: ${tangent} vs ${nearTangent}`);
+        compared++;
+      }
+    }
+  }
+  t.is(compared, 216);
+});
+
+function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i]! - b[i]!));
+  return largest;
+}
+
+function largestMagnitude(xs: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < xs.length; i++) largest = Math.max(largest, Math.abs(xs[i]!));
+  return largest;
+}
+
+// The CPU picks kernels compiled for the whole-power form when 1/tau is whole: float32 simulations
+// through them agree with the general kernels at a tau next to it, to float32 rounding.
+test('float32 simulations at tau = 0.1 (whole-power kernels) agree with the general kernels at a tau next to it', async (t) => {
+  const runs: [Model, Record<string, number>][] = [
+    [models.randomWalk({ agents: 300, steps: 30 }), { p: 0.4 }],
+    [models.sir({ agents: 300, steps: 30 }), { beta: 0.3, gamma: 0.1, I0: 0.05 }],
+  ];
+  for (const [model, theta] of runs) {
+    for (const mode of ['relaxed', 'straight-through'] as const) {
+      const options = { replicates: 4, seed: 7, tangents: true, backend: 'cpu' as const };
+      const whole = await simulate(model, theta, { ...options, discrete: { mode, tau: 0.1 } });
+      const general = await simulate(model, theta, { ...options, discrete: { mode, tau: 0.1 * (1 + 1e-10) } });
+      const label = `${model.name} ${mode}`;
+      t.true(largestDifference(whole.values, general.values) <= 1e-4 * Math.max(1, largestMagnitude(general.values)), label);
+      t.true(largestDifference(whole.tangents!, general.tangents!) <= 1e-4 * Math.max(1, largestMagnitude(general.tangents!)), label);
+      t.true(largestMagnitude(general.tangents!) > 0, label);
+    }
   }
 });
 

@@ -18,10 +18,11 @@ async function finiteOrOverflowError(t: import('ava').ExecutionContext, run: () 
   }
 }
 
-test('random walk: p in {0, 1e-7, 0.5, 1 - 1e-7, 1} and tau in {1e-3, 100} give finite numbers in every mode', async (t) => {
+// tau = 1/31 and 0.1 take the whole-power form of the Concrete sample, 31 its largest exponent.
+test('random walk: p in {0, 1e-7, 0.5, 1 - 1e-7, 1} and tau in {1e-3, 1/31, 0.1, 100} give finite numbers in every mode', async (t) => {
   const model = models.randomWalk({ agents: 50, steps: 20 });
   for (const p of [0, 1e-7, 0.5, 1 - 1e-7, 1]) {
-    for (const tau of [1e-3, 100]) {
+    for (const tau of [1e-3, 1 / 31, 0.1, 100]) {
       for (const mode of modes) {
         for (const dtype of ['float32', 'float64'] as const) {
           const sim = await simulate(model, { p }, { replicates: 4, seed: 1, tangents: true, discrete: { mode, tau }, dtype });

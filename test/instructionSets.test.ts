@@ -7,8 +7,9 @@ import test from 'ava';
 import { backendInfo } from '../lib/index.js';
 import { repoRoot } from './helpers.js';
 
-// A digest of CPU simulations (both dtypes, every estimator mode, with and without tangents), run in
-// a child process whose kernels use the instruction set `isa` (or the widest the CPU has, if less).
+// A digest of CPU simulations (both dtypes, every estimator mode, two temperatures, with and without
+// tangents), run in a child process whose kernels use the instruction set `isa` (or the widest the
+// CPU has, if less).
 function simulationDigest(isa: string): string {
   const index = pathToFileURL(join(repoRoot, 'dist', 'lib', 'index.js')).href;
   const script = `
@@ -18,15 +19,18 @@ function simulationDigest(isa: string): string {
     const runs = [
       [models.randomWalk({ agents: 203, steps: 17 }), { p: 0.4 }],
       [models.volatility({ agents: 203, steps: 17 }), { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 }],
+      [models.sir({ agents: 203, steps: 17 }), { beta: 0.3, gamma: 0.1, I0: 0.05 }],
     ];
+    // tau = 0.1 runs the whole-power Concrete kernels, 0.3 the general ones.
     for (const [model, theta] of runs)
       for (const dtype of ['float32', 'float64'])
         for (const mode of ['exact', 'relaxed', 'straight-through', 'smoothed', 'score'])
-          for (const tangents of [false, true]) {
-            const sim = await simulate(model, theta, { replicates: 5, seed: 3, dtype, tangents, discrete: { mode }, backend: 'cpu' });
-            hash.update(new Uint8Array(sim.values.buffer));
-            if (sim.tangents) hash.update(new Uint8Array(sim.tangents.buffer));
-          }
+          for (const tau of [0.1, 0.3])
+            for (const tangents of [false, true]) {
+              const sim = await simulate(model, theta, { replicates: 5, seed: 3, dtype, tangents, discrete: { mode, tau }, backend: 'cpu' });
+              hash.update(new Uint8Array(sim.values.buffer));
+              if (sim.tangents) hash.update(new Uint8Array(sim.tangents.buffer));
+            }
     process.stdout.write(hash.digest('hex'));
   `;
   return execFileSync(process.execPath, ['--input-type=module', '-e', script], {

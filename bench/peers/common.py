@@ -52,8 +52,13 @@ def peak_rss_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
+MIN_SECONDS = 0.25  # runs go on past `repeats` until they add up to this (as agentgrad's do)
+MAX_RUNS = 1000
+
+
 def time_runs(run, job):
-    """One warm-up run, then up to `repeats` timed runs while the budget lasts.
+    """One warm-up run, then `repeats` timed runs (more while they add up to less than MIN_SECONDS)
+    while the budget lasts.
 
     repeats = 0 means a single run (memory measurements); then that run is the measurement. When
     the warm-up alone exceeds the budget it is reported as the measurement (warmUpOnly = true).
@@ -70,7 +75,7 @@ def time_runs(run, job):
         warm_up_only = True
     else:
         spent = 0.0
-        for _ in range(job["repeats"]):
+        while len(seconds) < job["repeats"] or (spent < MIN_SECONDS and len(seconds) < MAX_RUNS):
             start = time.perf_counter()
             run()
             dt = time.perf_counter() - start

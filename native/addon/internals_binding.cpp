@@ -106,7 +106,7 @@ Napi::Value dual(const Napi::CallbackInfo& info) {
 
 DiscreteOptions options_from(const Napi::Value& mode_value, double tau, double sharpness) {
   const std::string mode = string_value(mode_value, "mode");
-  DiscreteOptions o{DiscreteMode::exact, tau, sharpness};
+  DiscreteOptions o{DiscreteMode::exact, tau, sharpness, whole_inverse_temperature(tau)};
   if (mode == "relaxed") o.mode = DiscreteMode::relaxed;
   else if (mode == "straight-through") o.mode = DiscreteMode::straight_through;
   else if (mode == "smoothed") o.mode = DiscreteMode::smoothed;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "bit_cast.hpp"
 #include "config.hpp"
 #include "dual.hpp"
 #include "random.hpp"
@@ -19,10 +20,25 @@ enum class DiscreteMode : int32_t {
   score = 4,             // exact sample, zero tangent, d log p(sample) accumulated per replicate
 };
 
+// Concrete draws at a whole inverse temperature n = 1/tau (the default tau = 0.1 gives 10) take
+// q^n by square and multiply over the bits of n (see relaxed_bernoulli); up to this n.
+constexpr int kWholePowerBits = 5;
+constexpr int32_t kMaxWholeInverseTemperature = (1 << kWholePowerBits) - 1;
+
+// 1/tau when it is a whole number from 1 to kMaxWholeInverseTemperature, else 0.
+AG_HD AG_INLINE int32_t whole_inverse_temperature(double tau) {
+  const double inverse = 1.0 / tau;
+  const double whole = static_cast<double>(static_cast<int64_t>(inverse + 0.5));
+  const double tolerance = 1e-12 * whole;
+  const bool is_whole = inverse - whole <= tolerance && whole - inverse <= tolerance;
+  return is_whole && whole >= 1.0 && whole <= kMaxWholeInverseTemperature ? static_cast<int32_t>(whole) : 0;
+}
+
 struct DiscreteOptions {
   DiscreteMode mode;
   double temperature;  // tau of the Concrete relaxation of Bernoulli draws
   double sharpness;    // k of the sigmoid surrogate sigmoid(k (x - a)) of thresholds
+  int32_t whole_inverse_temperature = 0;  // whole_inverse_temperature(temperature), set by the team
 };
 
 // logit(p) = log p - log(1 - p); at p outside (0, 1), where a draw is deterministic, -inf or +inf
@@ -36,13 +52,59 @@ AG_HD AG_INLINE S logit_of_probability(const S& p) {
   return select(pv > T(0), select(pv < T(1), inside, S(infinity)), S(-infinity));
 }
 
+// x if bit b of n is set, else 1, for x >= 0: x clamped to [0, inf] or to [1, 1]. The bounds are
+// bit patterns built from the bit by masks: a select on the bit would become a branch, and the
+// agent loop around it would no longer vectorise.
+template <class T>
+AG_HD AG_INLINE T x_if_bit(T x, int32_t n, int b) {
+  using Bits = BitsOf<T>;
+  const Bits clear = static_cast<Bits>(((n >> b) & 1) ^ 1);
+  const Bits all_if_clear = Bits(0) - clear;  // all ones where the bit is clear
+  const Bits one = bits_of(T(1)), infinity = bits_of(T(__builtin_huge_val()));
+  const T lower = from_bits<T>(all_if_clear & one);
+  const T upper = from_bits<T>(infinity ^ (all_if_clear & (infinity ^ one)));
+  return min(max(x, lower), upper);
+}
+
+// x^n for x >= 0 and n in [1, kMaxWholeInverseTemperature]. x^n is monotone in x, so every partial
+// product lies between 1 and the result and overflows only when the result does.
+template <class T>
+AG_HD AG_INLINE T whole_power(T x, int32_t n) {
+  T result = x_if_bit(x, n, 0);
+  for (int b = 1; b < kWholePowerBits; ++b) {
+    x = x * x;
+    result = result * x_if_bit(x, n, b);
+  }
+  return result;
+}
+
+// The Concrete sample at a whole inverse temperature n, without log or exp: with
+// q = (1 - p) u / (p (1 - u)), sigmoid(n (logit p + L)) = 1 / (1 + q^n). q^n overflows only where
+// the sample is below 1 / (largest finite number), which then comes out as 0, and underflows only
+// where the sample rounds to 1. Its derivative is s (1 - s) n / (p (1 - p)) dp, zero at p in
+// {0, 1}, where the draw is deterministic.
+template <class S>
+AG_HD AG_INLINE S relaxed_bernoulli_whole_power(const S& p, RealOf<S> u, int32_t n) {
+  using T = RealOf<S>;
+  const T pv = value(p);
+  const T q = ((T(1) - pv) / pv) * (u / (T(1) - u));  // 1 - u is exact (random.hpp)
+  const T sample = T(1) / (T(1) + whole_power(q, n));
+  // At p in {0, 1} the sample is exactly 0 or 1 and n / (p (1 - p)) infinite: the slope is 0.
+  const T curvature = sample * (T(1) - sample);
+  const T slope = curvature > T(0) ? curvature * (T(n) / (pv * (T(1) - pv))) : T(0);
+  return with_scaled_tangents(sample, p, slope);
+}
+
 // Concrete (binary Gumbel-softmax) relaxation: sigmoid((logit p + L) / tau) with L = logit(1 - u),
 // so that its hard limit is exactly 1[u < p]. At p in {0, 1} the draw is deterministic. Only the
-// noise depends on the agent, so agent loops stay branch-free and vectorise.
+// noise depends on the agent, so agent loops stay branch-free and vectorise. A whole 1/tau (the
+// default tau = 0.1 among them) takes the power form, a fraction of the work of a log and an exp.
 template <class S>
-AG_HD AG_INLINE S relaxed_bernoulli(const S& p, RealOf<S> u, RealOf<S> tau) {
-  const RealOf<S> noise = log((RealOf<S>(1) - u) / u);  // one log; 1 - u is exact (random.hpp)
-  return sigmoid((logit_of_probability(p) + noise) / tau);
+AG_HD AG_INLINE S relaxed_bernoulli(const S& p, RealOf<S> u, const DiscreteOptions& options) {
+  using T = RealOf<S>;
+  if (options.whole_inverse_temperature > 0) return relaxed_bernoulli_whole_power(p, u, options.whole_inverse_temperature);
+  const T noise = log((T(1) - u) / u);  // one log; 1 - u is exact (random.hpp)
+  return sigmoid((logit_of_probability(p) + noise) / T(options.temperature));
 }
 
 // One Bernoulli(p) draw from the uniform u. In score mode, log p(sample) and its tangents are
@@ -58,9 +120,9 @@ AG_HD AG_INLINE S bernoulli(const S& p, RealOf<S> u, const DiscreteOptions& opti
   if (kValueOnly && (options.mode == DiscreteMode::straight_through || options.mode == DiscreteMode::smoothed)) return S(hard);
   switch (options.mode) {
     case DiscreteMode::relaxed:
-      return relaxed_bernoulli(p, u, T(options.temperature));
+      return relaxed_bernoulli(p, u, options);
     case DiscreteMode::straight_through:
-      return with_tangents_of(hard, relaxed_bernoulli(p, u, T(options.temperature)));
+      return with_tangents_of(hard, relaxed_bernoulli(p, u, options));
     case DiscreteMode::smoothed: {
       // E[tangent] = (1 - p) dp / (2 (1 - p)) + p dp / (2 p) = dp.
       const T on_success = T(0.5) / pv;

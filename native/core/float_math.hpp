@@ -4,38 +4,18 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
+#include "bit_cast.hpp"
 #include "config.hpp"
 
 namespace ag::float_math {
-
-AG_HD AG_INLINE uint32_t bits_of(float x) {
-#if AG_DEVICE_CODE
-  return __float_as_uint(x);
-#else
-  uint32_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  return bits;
-#endif
-}
-
-AG_HD AG_INLINE float from_bits(uint32_t bits) {
-#if AG_DEVICE_CODE
-  return __uint_as_float(bits);
-#else
-  float x;
-  std::memcpy(&x, &bits, sizeof x);
-  return x;
-#endif
-}
 
 constexpr float kInfinity = __builtin_huge_valf();
 constexpr float kLn2High = 0.693359375f;  // ln 2 = kLn2High + kLn2Low, kLn2High exact in 9 bits
 constexpr float kLn2Low = -2.12194440e-4f;
 
 // 2^k for k in [-126, 127].
-AG_HD AG_INLINE float power_of_two(int32_t k) { return from_bits(static_cast<uint32_t>(k + 127) << 23); }
+AG_HD AG_INLINE float power_of_two(int32_t k) { return from_bits<float>(static_cast<uint32_t>(k + 127) << 23); }
 
 AG_HD AG_INLINE float exp(float x) {
   // Beyond these bounds exp(x) is inf or 0 anyway; comparisons written so that NaN passes through.
@@ -67,7 +47,7 @@ AG_HD AG_INLINE float log(float x) {
   const float lifted = x * 8388608.0f;  // 2^23 lifts subnormals into the normal range
   const uint32_t bits = bits_of(subnormal ? lifted : x);
   int32_t exponent = static_cast<int32_t>(bits >> 23) - (subnormal ? 126 + 23 : 126);
-  const float mantissa = from_bits((bits & 0x007FFFFFu) | 0x3F000000u);  // in [0.5, 1)
+  const float mantissa = from_bits<float>((bits & 0x007FFFFFu) | 0x3F000000u);  // in [0.5, 1)
   const bool below_sqrt_half = mantissa < 0.707106781186547524f;
   exponent -= below_sqrt_half ? 1 : 0;
   const float doubled = mantissa + mantissa;

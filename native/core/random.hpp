@@ -21,10 +21,13 @@ struct DrawKey {
   uint32_t replicate;
 };
 
+AG_HD AG_INLINE Philox4x32Key philox_key_of(const DrawKey& key) {
+  return Philox4x32Key{{static_cast<uint32_t>(key.seed), static_cast<uint32_t>(key.seed >> 32)}};
+}
+
 AG_HD AG_INLINE Philox4x32Counter draw_words(const DrawKey& key, uint32_t agent, uint32_t step,
                                              uint32_t slot) {
-  const Philox4x32Key philox_key{{static_cast<uint32_t>(key.seed), static_cast<uint32_t>(key.seed >> 32)}};
-  return philox4x32<10>(Philox4x32Counter{{key.replicate, agent, step, slot}}, philox_key);
+  return philox4x32<10>(Philox4x32Counter{{key.replicate, agent, step, slot}}, philox_key_of(key));
 }
 
 // Uniforms strictly inside (0, 1): the midpoint of one of 2^23 (float) or 2^52 (double) equal
@@ -34,8 +37,10 @@ template <class T>
 struct OpenUniform;
 template <>
 struct OpenUniform<float> {
+  static constexpr int kDroppedBits = 9;
+  static constexpr float kCellWidth = 1.1920928955078125e-07f;  // 2^-23
   AG_HD AG_INLINE static float from(uint32_t w0, uint32_t) {
-    return (static_cast<float>(w0 >> 9) + 0.5f) * 1.1920928955078125e-07f;  // 2^-23
+    return (static_cast<float>(w0 >> kDroppedBits) + 0.5f) * kCellWidth;
   }
 };
 template <>

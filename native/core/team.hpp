@@ -32,13 +32,24 @@
 namespace ag {
 
 // Where a team's estimator mode comes from: the run-time options (one GPU kernel serves every
-// mode), or a compile-time constant (the CPU, whose agent loops then carry no mode branches).
+// mode), or a compile-time constant (the CPU, whose agent loops then carry no mode branches). The
+// same goes for whether Concrete draws take the whole-power form (relaxed_bernoulli); the CPU
+// fixes that choice at compile time too, and reads only the exponent at run time.
 struct ModeFromOptions {
   AG_HD AG_INLINE static DiscreteMode of(const DiscreteOptions& options) { return options.mode; }
+  AG_HD AG_INLINE static int32_t whole_inverse_temperature(const DiscreteOptions& options) {
+    return options.whole_inverse_temperature;
+  }
 };
-template <DiscreteMode M>
+template <DiscreteMode M, bool WholePower = false>
 struct FixedMode {
   AG_HD AG_INLINE static constexpr DiscreteMode of(const DiscreteOptions&) { return M; }
+  // At least 1 where WholePower holds (the kernel was chosen for a whole 1/tau), which the
+  // compiler can see: the draws' test of the exponent folds away.
+  AG_HD AG_INLINE static int32_t whole_inverse_temperature(const DiscreteOptions& options) {
+    if (!WholePower) return 0;
+    return options.whole_inverse_temperature > 1 ? options.whole_inverse_temperature : 1;
+  }
 };
 
 template <class S, class Mode = ModeFromOptions>
@@ -56,12 +67,15 @@ class TeamDraws {
   };
 
   AG_HD TeamDraws(DrawKey key, DiscreteOptions discrete, GraphView graph)
-      : key_(key), discrete_(discrete), graph_(graph), log_prob_(Real(0)) {}
+      : key_(key), discrete_(discrete), graph_(graph), log_prob_(Real(0)) {
+    discrete_.whole_inverse_temperature = whole_inverse_temperature(discrete.temperature);
+  }
 
   AG_HD AG_INLINE uint32_t replicate() const { return key_.replicate; }
   AG_HD AG_INLINE GraphView graph() const { return graph_; }
   AG_HD AG_INLINE DiscreteOptions discrete() const {
-    return DiscreteOptions{Mode::of(discrete_), discrete_.temperature, discrete_.sharpness};
+    return DiscreteOptions{Mode::of(discrete_), discrete_.temperature, discrete_.sharpness,
+                           Mode::whole_inverse_temperature(discrete_)};
   }
 
   AG_HD AG_INLINE Real uniform(uint32_t agent, uint32_t step, uint32_t slot) const {

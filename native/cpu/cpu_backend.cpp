@@ -51,28 +51,28 @@ const char* isa_name(Isa isa) {
   }
 }
 
-ReplicateKernel<float> isa_kernel(Isa isa, const char* model, int bucket, DiscreteMode mode, float) {
+ReplicateKernel<float> isa_kernel(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete, float) {
   switch (isa) {
-    case Isa::avx512: return avx512::float_kernel(model, bucket, mode);
-    case Isa::avx2: return avx2::float_kernel(model, bucket, mode);
+    case Isa::avx512: return avx512::float_kernel(model, bucket, discrete);
+    case Isa::avx2: return avx2::float_kernel(model, bucket, discrete);
     case Isa::baseline:
-    default: return baseline::float_kernel(model, bucket, mode);
+    default: return baseline::float_kernel(model, bucket, discrete);
   }
 }
-ReplicateKernel<double> isa_kernel(Isa isa, const char* model, int bucket, DiscreteMode mode, double) {
+ReplicateKernel<double> isa_kernel(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete, double) {
   switch (isa) {
-    case Isa::avx512: return avx512::double_kernel(model, bucket, mode);
-    case Isa::avx2: return avx2::double_kernel(model, bucket, mode);
+    case Isa::avx512: return avx512::double_kernel(model, bucket, discrete);
+    case Isa::avx2: return avx2::double_kernel(model, bucket, discrete);
     case Isa::baseline:
-    default: return baseline::double_kernel(model, bucket, mode);
+    default: return baseline::double_kernel(model, bucket, discrete);
   }
 }
 
 // The selected set's kernel, or the baseline one where the wide sets carry none.
 template <class T>
-ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, DiscreteMode mode) {
-  const ReplicateKernel<T> wide = isa_kernel(isa, model, bucket, mode, T());
-  return wide != nullptr ? wide : isa_kernel(Isa::baseline, model, bucket, mode, T());
+ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete) {
+  const ReplicateKernel<T> wide = isa_kernel(isa, model, bucket, discrete, T());
+  return wide != nullptr ? wide : isa_kernel(Isa::baseline, model, bucket, discrete, T());
 }
 
 // Tangent lanes per run: all of them, unless AGENTGRAD_CPU_LANES_PER_PASS (1, 2, 4 or 8) asks for
@@ -88,7 +88,7 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
   const ReplicateInputs<T> inputs = make_replicate_inputs<Model, T>(request);
   const int per_pass = lanes_per_pass(inputs.tangents);
   const int bucket = tangent_bucket(per_pass);
-  const ReplicateKernel<T> kernel = kernel_of<T>(selected_isa(), Model::kName, bucket, request.discrete.mode);
+  const ReplicateKernel<T> kernel = kernel_of<T>(selected_isa(), Model::kName, bucket, request.discrete);
   const OutputLayout layout = output_layout(request, output_count<Model>());
   const int lanes = lanes_for(request);
   std::size_t workspace_reals = 0;

@@ -14,8 +14,8 @@
 namespace ag::cpu::AG_CPU_ISA {
 namespace {
 
-template <DiscreteMode M>
-struct IsaMode : FixedMode<M> {};
+template <DiscreteMode M, bool WholePower = false>
+struct IsaMode : FixedMode<M, WholePower> {};
 
 template <class Model, class S, class Mode>
 void run_one(const ReplicateInputs<RealOf<S>>& inputs, const RealOf<S>* point, DrawKey key, DiscreteOptions discrete,
@@ -24,11 +24,24 @@ void run_one(const ReplicateInputs<RealOf<S>>& inputs, const RealOf<S>* point, D
   run_replicate<Model, S, CpuTeam<S, Mode>, parameter_count<Model>(), output_count<Model>()>(team, inputs, point, outputs);
 }
 
+// Concrete draws (relaxed and straight-through modes) at a whole 1/tau get kernels of their own,
+// whose agent loops take the whole-power form without a branch; straight-through draws without
+// tangents never evaluate the relaxation, so one kernel serves every tau there.
+template <class Model, class S, DiscreteMode M>
+ReplicateKernel<RealOf<S>> concrete_kernel(bool whole_power) {
+  constexpr bool kEvaluatesRelaxation = M == DiscreteMode::relaxed || ScalarTraits<S>::tangents > 0;
+  if constexpr (kEvaluatesRelaxation) {
+    if (whole_power) return run_one<Model, S, IsaMode<M, true>>;
+  }
+  return run_one<Model, S, IsaMode<M>>;
+}
+
 template <class Model, class S>
-ReplicateKernel<RealOf<S>> kernel_for_mode(DiscreteMode mode) {
-  switch (mode) {
-    case DiscreteMode::relaxed: return run_one<Model, S, IsaMode<DiscreteMode::relaxed>>;
-    case DiscreteMode::straight_through: return run_one<Model, S, IsaMode<DiscreteMode::straight_through>>;
+ReplicateKernel<RealOf<S>> kernel_for_mode(const DiscreteOptions& discrete) {
+  const bool whole_power = whole_inverse_temperature(discrete.temperature) > 0;
+  switch (discrete.mode) {
+    case DiscreteMode::relaxed: return concrete_kernel<Model, S, DiscreteMode::relaxed>(whole_power);
+    case DiscreteMode::straight_through: return concrete_kernel<Model, S, DiscreteMode::straight_through>(whole_power);
     case DiscreteMode::smoothed: return run_one<Model, S, IsaMode<DiscreteMode::smoothed>>;
     case DiscreteMode::score: return run_one<Model, S, IsaMode<DiscreteMode::score>>;
     case DiscreteMode::exact:
@@ -46,13 +59,13 @@ using KernelModels = RegisteredModels;
 #endif
 
 template <class T>
-ReplicateKernel<T> kernel(const char* model, int tangent_bucket, DiscreteMode mode) {
+ReplicateKernel<T> kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete) {
   ReplicateKernel<T> found = nullptr;
   visit_model(
       model,
       [&](auto model_tag) {
         visit_scalar_of<T>(tangent_bucket, [&](auto scalar_tag) {
-          found = kernel_for_mode<typename decltype(model_tag)::type, typename decltype(scalar_tag)::type>(mode);
+          found = kernel_for_mode<typename decltype(model_tag)::type, typename decltype(scalar_tag)::type>(discrete);
         });
       },
       KernelModels{});
@@ -61,15 +74,15 @@ ReplicateKernel<T> kernel(const char* model, int tangent_bucket, DiscreteMode mo
 
 }  // namespace
 
-ReplicateKernel<float> float_kernel(const char* model, int tangent_bucket, DiscreteMode mode) {
-  return kernel<float>(model, tangent_bucket, mode);
+ReplicateKernel<float> float_kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete) {
+  return kernel<float>(model, tangent_bucket, discrete);
 }
-ReplicateKernel<double> double_kernel(const char* model, int tangent_bucket, DiscreteMode mode) {
+ReplicateKernel<double> double_kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete) {
 #if AG_CPU_WIDE
-  (void)model, (void)tangent_bucket, (void)mode;
+  (void)model, (void)tangent_bucket, (void)discrete;
   return nullptr;
 #else
-  return kernel<double>(model, tangent_bucket, mode);
+  return kernel<double>(model, tangent_bucket, discrete);
 #endif
 }
 

@@ -15,12 +15,13 @@ template <class T>
 using ReplicateKernel = void (*)(const ReplicateInputs<T>& inputs, const T* point, DrawKey key, DiscreteOptions discrete,
                                  const ReplicateOutputs<T>& outputs, T* workspace);
 
-// The kernel of `model` for dtype T, `tangent_bucket` tangents (0, 1, 2, 4, 8 or 16) and `mode`;
-// null for an unknown model, and in the wide sets for what only the baseline set carries.
-#define AG_DECLARE_CPU_KERNELS(isa)                                                                  \
-  namespace isa {                                                                                    \
-  ReplicateKernel<float> float_kernel(const char* model, int tangent_bucket, DiscreteMode mode);   \
-  ReplicateKernel<double> double_kernel(const char* model, int tangent_bucket, DiscreteMode mode); \
+// The kernel of `model` for dtype T, `tangent_bucket` tangents (0, 1, 2, 4, 8 or 16) and the
+// estimator options `discrete`; null for an unknown model, and in the wide sets for what only the
+// baseline set carries.
+#define AG_DECLARE_CPU_KERNELS(isa)                                                                                \
+  namespace isa {                                                                                                  \
+  ReplicateKernel<float> float_kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete);   \
+  ReplicateKernel<double> double_kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete); \
   }
 AG_DECLARE_CPU_KERNELS(baseline)
 AG_DECLARE_CPU_KERNELS(avx2)

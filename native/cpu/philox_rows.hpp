@@ -1,7 +1,10 @@
 // Packed float uniforms for a row of consecutive agents, many Philox calls at a time. Compilers
 // vectorise the scalar generator (core/philox.hpp) with 64-bit multiplies (vpmullq: three
 // micro-ops each on AVX-512, emulated on AVX2); Philox needs only 32x32 -> 64-bit products, which
-// vpmuludq computes in one. The words, and so the uniforms, are bitwise those of the scalar code.
+// vpmuludq computes in one. Products are split into halves with shuffles, which run beside the
+// multiplies rather than competing with them for a port as shifts would. Only the agent-block word
+// of the counter differs between the calls of a row, so the first round and half of the second run
+// once, in scalar code. The words, and so the uniforms, are bitwise those of the scalar code.
 // Included by cpu_kernels.cpp only, once per instruction set: internal linkage keeps the copies apart.
 #pragma once
 
@@ -27,10 +30,11 @@ AG_INLINE Words splat(uint32_t x) { return _mm512_set1_epi32(static_cast<int>(x)
 AG_INLINE Words consecutive_from(uint32_t first) {
   return _mm512_add_epi32(splat(first), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
-AG_INLINE Words shift_right_64(Words x) { return _mm512_srli_epi64(x, 32); }
-AG_INLINE Words shift_left_64(Words x) { return _mm512_slli_epi64(x, 32); }
+AG_INLINE Words odd_to_even(Words x) { return _mm512_shuffle_epi32(x, _MM_PERM_DDBB); }
 AG_INLINE Words multiply_even(Words a, Words b) { return _mm512_mul_epu32(a, b); }
-AG_INLINE Words odd_from_second(Words even, Words odd) { return _mm512_mask_blend_epi32(0xAAAA, even, odd); }
+AG_INLINE Words high_halves(Words even, Words odd) { return _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB); }
+AG_INLINE Words low_halves(Words even, Words odd) { return _mm512_mask_shuffle_epi32(even, 0xAAAA, odd, _MM_PERM_CCAA); }
+AG_INLINE Words xor2(Words a, Words b) { return _mm512_xor_si512(a, b); }
 AG_INLINE Words xor3(Words a, Words b, Words c) { return _mm512_ternarylogic_epi32(a, b, c, 0x96); }
 #elif defined(__AVX2__)
 constexpr int kSimdCalls = 8;
@@ -40,42 +44,56 @@ AG_INLINE Words splat(uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)
 AG_INLINE Words consecutive_from(uint32_t first) {
   return _mm256_add_epi32(splat(first), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
-AG_INLINE Words shift_right_64(Words x) { return _mm256_srli_epi64(x, 32); }
-AG_INLINE Words shift_left_64(Words x) { return _mm256_slli_epi64(x, 32); }
+AG_INLINE Words odd_to_even(Words x) { return _mm256_shuffle_epi32(x, 0xF5); }
 AG_INLINE Words multiply_even(Words a, Words b) { return _mm256_mul_epu32(a, b); }
-AG_INLINE Words odd_from_second(Words even, Words odd) { return _mm256_blend_epi32(even, odd, 0xAA); }
-AG_INLINE Words xor3(Words a, Words b, Words c) { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
-#else
-constexpr int kSimdCalls = 0;  // the scalar generator only
+AG_INLINE Words high_halves(Words even, Words odd) { return _mm256_blend_epi32(_mm256_shuffle_epi32(even, 0xF5), odd, 0xAA); }
+AG_INLINE Words low_halves(Words even, Words odd) { return _mm256_blend_epi32(even, _mm256_shuffle_epi32(odd, 0xA0), 0xAA); }
+AG_INLINE Words xor2(Words a, Words b) { return _mm256_xor_si256(a, b); }
+AG_INLINE Words xor3(Words a, Words b, Words c) { return xor2(xor2(a, b), c); }
 #endif
 
 #if defined(__AVX512F__) || defined(__AVX2__)
 // The high and low halves of m * x in every 32-bit lane: even lanes multiply in place, odd lanes
-// after a shift down.
-AG_INLINE void multiply_high_low(Words m, Words x, Words& high, Words& low) {
+// after a shuffle down.
+AG_INLINE void multiply_high_low_lanes(Words m, Words x, Words& high, Words& low) {
   const Words even = multiply_even(x, m);
-  const Words odd = multiply_even(shift_right_64(x), m);
-  high = odd_from_second(shift_right_64(even), odd);
-  low = odd_from_second(even, shift_left_64(odd));
+  const Words odd = multiply_even(odd_to_even(x), m);
+  high = high_halves(even, odd);
+  low = low_halves(even, odd);
 }
 
 struct CounterLanes {
   Words c0, c1, c2, c3;
 };
 
-// Philox4x32-10 of kSimdCalls counters, one per lane (philox4x32 in core/philox.hpp).
-AG_INLINE CounterLanes philox_lanes(CounterLanes c, Philox4x32Key key) {
+AG_INLINE void advance(Philox4x32Key& key) {
+  key.v[0] += philox_detail::kWeyl0;
+  key.v[1] += philox_detail::kWeyl1;
+}
+
+// Philox4x32-10 (philox4x32 in core/philox.hpp) of the counters (replicate, blocks, step, slot),
+// blocks one per lane. Round 0 multiplies only the lane-constant words, and round 1 one of them.
+AG_INLINE CounterLanes philox_lanes(uint32_t replicate, Words blocks, uint32_t step, uint32_t slot, Philox4x32Key key) {
+  uint32_t high0, low0, high1, low1;
+  philox_detail::multiply_high_low(philox_detail::kMultiplier0, replicate, high0, low0);
+  philox_detail::multiply_high_low(philox_detail::kMultiplier1, step, high1, low1);
+  const Words c0 = xor2(splat(high1 ^ key.v[0]), blocks);
+  const uint32_t c1 = low1, c2 = high0 ^ slot ^ key.v[1], c3 = low0;
+
+  advance(key);
   const Words m0 = splat(philox_detail::kMultiplier0);
+  Words high0_lanes, low0_lanes;
+  multiply_high_low_lanes(m0, c0, high0_lanes, low0_lanes);
+  philox_detail::multiply_high_low(philox_detail::kMultiplier1, c2, high1, low1);
+  CounterLanes c{splat(high1 ^ c1 ^ key.v[0]), splat(low1), xor3(high0_lanes, splat(c3), splat(key.v[1])), low0_lanes};
+
   const Words m1 = splat(philox_detail::kMultiplier1);
-  for (int r = 0; r < 10; ++r) {
-    if (r > 0) {
-      key.v[0] += philox_detail::kWeyl0;
-      key.v[1] += philox_detail::kWeyl1;
-    }
-    Words high0, low0, high1, low1;
-    multiply_high_low(m0, c.c0, high0, low0);
-    multiply_high_low(m1, c.c2, high1, low1);
-    c = CounterLanes{xor3(high1, c.c1, splat(key.v[0])), low1, xor3(high0, c.c3, splat(key.v[1])), low0};
+  for (int r = 2; r < 10; ++r) {
+    advance(key);
+    Words high0_r, low0_r, high1_r, low1_r;
+    multiply_high_low_lanes(m0, c.c0, high0_r, low0_r);
+    multiply_high_low_lanes(m1, c.c2, high1_r, low1_r);
+    c = CounterLanes{xor3(high1_r, c.c1, splat(key.v[0])), low1_r, xor3(high0_r, c.c3, splat(key.v[1])), low0_r};
   }
   return c;
 }
@@ -84,7 +102,7 @@ AG_INLINE CounterLanes philox_lanes(CounterLanes c, Philox4x32Key key) {
 #if defined(__AVX512F__)
 using Floats = __m512;
 
-AG_INLINE Floats cells_of(Words w) { return _mm512_cvtepi32_ps(_mm512_srli_epi32(w, 9)); }
+AG_INLINE Floats cells_of(Words w) { return _mm512_cvtepi32_ps(_mm512_srli_epi32(w, OpenUniform<float>::kDroppedBits)); }
 AG_INLINE Floats add(Floats a, Floats b) { return _mm512_add_ps(a, b); }
 AG_INLINE Floats multiply(Floats a, Floats b) { return _mm512_mul_ps(a, b); }
 AG_INLINE Floats splat_float(float x) { return _mm512_set1_ps(x); }
@@ -106,7 +124,7 @@ AG_INLINE void store_calls_in_order(Floats o0, Floats o1, Floats o2, Floats o3, 
 #elif defined(__AVX2__)
 using Floats = __m256;
 
-AG_INLINE Floats cells_of(Words w) { return _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 9)); }
+AG_INLINE Floats cells_of(Words w) { return _mm256_cvtepi32_ps(_mm256_srli_epi32(w, OpenUniform<float>::kDroppedBits)); }
 AG_INLINE Floats add(Floats a, Floats b) { return _mm256_add_ps(a, b); }
 AG_INLINE Floats multiply(Floats a, Floats b) { return _mm256_mul_ps(a, b); }
 AG_INLINE Floats splat_float(float x) { return _mm256_set1_ps(x); }
@@ -125,9 +143,9 @@ AG_INLINE void store_calls_in_order(Floats o0, Floats o1, Floats o2, Floats o3, 
 #endif
 
 #if defined(__AVX512F__) || defined(__AVX2__)
-// OpenUniform<float>::from, lane by lane: (w >> 9) + 0.5 cells of 2^-23.
+// OpenUniform<float>::from, lane by lane.
 AG_INLINE Floats open_uniforms(Words w) {
-  return multiply(add(cells_of(w), splat_float(0.5f)), splat_float(1.1920928955078125e-07f));
+  return multiply(add(cells_of(w), splat_float(0.5f)), splat_float(OpenUniform<float>::kCellWidth));
 }
 
 // Word k of call j goes to out[4 j + k]: a 4 x 4 transpose inside each 128-bit lane, then one of
@@ -146,12 +164,11 @@ AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
 AG_INLINE int draw_packed_float_rows(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int calls,
                                      float* out) {
 #if defined(__AVX512F__) || defined(__AVX2__)
-  const Philox4x32Key philox_key{{static_cast<uint32_t>(key.seed), static_cast<uint32_t>(key.seed >> 32)}};
-  const Words replicate = splat(key.replicate), at_step = splat(step), at_slot = splat(slot | kPackedSlot);
+  const Philox4x32Key philox_key = philox_key_of(key);
   int done = 0;
   for (; done + kSimdCalls <= calls; done += kSimdCalls) {
-    const CounterLanes counters{replicate, consecutive_from(first_block + static_cast<uint32_t>(done)), at_step, at_slot};
-    store_interleaved(philox_lanes(counters, philox_key), out + 4 * done);
+    const Words blocks = consecutive_from(first_block + static_cast<uint32_t>(done));
+    store_interleaved(philox_lanes(key.replicate, blocks, step, slot | kPackedSlot, philox_key), out + 4 * done);
   }
   return done;
 #else
