@@ -17,8 +17,6 @@ export interface ThroughputCase {
   minSeconds?: number;
 }
 
-const maxRuns = 1000;
-
 export interface Throughput {
   agentSteps: number;
   medianSeconds: number;
@@ -26,6 +24,8 @@ export interface Throughput {
   nsPerAgentStep: number;
   backend: string;
 }
+
+const maxRuns = 1000;
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -40,8 +40,9 @@ export async function measureThroughput({ model, theta, options, repeats = 5, mi
   while (seconds.length < repeats || (total < minSeconds && seconds.length < maxRuns)) {
     const start = performance.now();
     await simulate(model, theta, options);
-    seconds.push((performance.now() - start) / 1000);
-    total += seconds[seconds.length - 1]!;
+    const elapsed = (performance.now() - start) / 1000;
+    seconds.push(elapsed);
+    total += elapsed;
   }
   const agentSteps = (options.replicates ?? 1) * model.agents * model.steps;
   const medianSeconds = median(seconds);

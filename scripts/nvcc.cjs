@@ -75,6 +75,6 @@ else if (first && second) {
   if (!nvcc) throw new Error('nvcc not found');
   compile(nvcc, first, second);
 } else {
-  process.stderr.write('usage: nvcc.cjs --path | --libdir | IN.cu OUT.o\n');
+  process.stderr.write('usage: nvcc.cjs --path | --libdir | --headers | IN.cu OUT.o\n');
   process.exit(2);
 }
