@@ -54,6 +54,26 @@ test('`agentgrad simulate` writes one CSV row per replicate and time, and `info`
   }
 });
 
+test('`agentgrad bench` lists every model with and without tangents; brockHommes keeps its 4 trader types', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgrad-cli-'));
+  try {
+    const result = run(['bench', '--replicates', '2', '--agents', '50', '--steps', '5', '--backend', 'cpu'], dir);
+    t.is(result.status, 0, result.stderr);
+    const rows = result.stdout.trim().split('\n').slice(2).map((line) => line.split('|').map((cell) => cell.trim()));
+    const info = run(['info'], dir);
+    const modelCount = (info.stdout.match(/^ +\w+: parameters/gm) ?? []).length;
+    t.true(modelCount >= 9, info.stdout);
+    t.is(rows.length, 2 * modelCount);
+    for (const [, name, agents, , rate, , backend] of rows) {
+      t.is(Number(agents), name === 'brockHommes' ? 4 : 50, `${name}`);
+      t.true(Number(rate) > 0, `${name}: ${rate}`);
+      t.is(backend, 'cpu');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bad command lines exit with status 2 and say what is wrong', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'agentgrad-cli-'));
   try {
