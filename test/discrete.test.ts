@@ -51,6 +51,30 @@ test('Concrete draws at a whole 1/tau agree with the general form at a tau next 
   t.is(compared, 216);
 });
 
+// Where a surrogate is within rounding of 1, its slope s (1 - s) must not come out as 1 - 1 = 0:
+// it is taken as e^-|x| / (1 + e^-|x|)^2 (sigmoid) and q^n s^2 (whole-power Concrete).
+test('surrogate slopes keep their precision where the surrogate rounds to 0 or 1', (t) => {
+  const { bernoulli, threshold } = native().internals;
+  const k = 5;
+  const tail = k * Math.exp(-50) / (1 + Math.exp(-50)) ** 2;
+  for (const [x, a] of [[10.1, 0.1], [-9.9, 0.1]] as const) {
+    for (const mode of ['relaxed', 'straight-through'] as const) {
+      const [, tangent] = threshold(x, a, mode, k);
+      t.true(Math.abs(tangent - tail) <= 1e-12 * tail, `${mode} x=${x}: ${tangent} vs ${tail}`);
+    }
+  }
+  // Concrete draws near 1 (u tiny) and near 0 (u near 1), whole-power (tau = 0.1) and general (0.3).
+  for (const [p, u, tau] of [[0.9, 1e-12, 0.1], [0.1, 1 - 1e-9, 0.1], [0.9, 1e-12, 0.3], [0.1, 1 - 1e-9, 0.3]] as const) {
+    const x = (Math.log(p) - Math.log1p(-p) + Math.log1p(-u) - Math.log(u)) / tau;  // 1 - (1 - u) is not u
+    const e = Math.exp(-Math.abs(x));
+    const expected = (e / (1 + e) ** 2) / (tau * p * (1 - p));
+    for (const mode of ['relaxed', 'straight-through'] as const) {
+      const [, tangent] = bernoulli(p, u, mode, tau);
+      t.true(expected > 0 && Math.abs(tangent - expected) <= 1e-9 * expected, `${mode} p=${p} u=${u} tau=${tau}: ${tangent} vs ${expected}`);
+    }
+  }
+});
+
 function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let largest = 0;
   for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i]! - b[i]!));

@@ -18,6 +18,9 @@ function simulationDigest(isa: string): string {
     const hash = createHash('sha256');
     const runs = [
       [models.randomWalk({ agents: 203, steps: 17 }), { p: 0.4 }],
+      // Three tiles of agents, the last a partial one: SIMD uniform rows that start past the first
+      // tile and end in a padded group.
+      [models.randomWalk({ agents: 600, steps: 5 }), { p: 0.4 }],
       [models.volatility({ agents: 203, steps: 17 }), { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 }],
       [models.sir({ agents: 203, steps: 17 }), { beta: 0.3, gamma: 0.1, I0: 0.05 }],
     ];

@@ -88,9 +88,12 @@ AG_HD AG_INLINE S relaxed_bernoulli_whole_power(const S& p, RealOf<S> u, int32_t
   using T = RealOf<S>;
   const T pv = value(p);
   const T q = ((T(1) - pv) / pv) * (u / (T(1) - u));  // 1 - u is exact (random.hpp)
-  const T sample = T(1) / (T(1) + whole_power(q, n));
-  // At p in {0, 1} the sample is exactly 0 or 1 and n / (p (1 - p)) infinite: the slope is 0.
-  const T curvature = sample * (T(1) - sample);
+  const T power = whole_power(q, n);
+  const T sample = T(1) / (T(1) + power);
+  // s (1 - s) = q^n s^2, without the cancellation in 1 - s as s nears 1. Where q^n overflows (p = 0
+  // among them) it is inf * 0 = NaN, and 0 at p = 1; there the slope is 0, since n / (p (1 - p)) is
+  // infinite at p in {0, 1}, where the draw is deterministic.
+  const T curvature = power * sample * sample;
   const T slope = curvature > T(0) ? curvature * (T(n) / (pv * (T(1) - pv))) : T(0);
   return with_scaled_tangents(sample, p, slope);
 }
@@ -150,8 +153,11 @@ AG_HD AG_INLINE S above(const S& x, const S& a, const DiscreteOptions& options) 
     case DiscreteMode::relaxed:
       return sigmoid(T(options.sharpness) * (x - a));
     case DiscreteMode::straight_through:
-    case DiscreteMode::smoothed:
-      return with_tangents_of(hard, sigmoid(T(options.sharpness) * (x - a)));
+    case DiscreteMode::smoothed: {
+      // Only the surrogate's slope is needed, not its value.
+      const T k = T(options.sharpness);
+      return with_scaled_tangents(hard, x - a, k * sigmoid_slope(k * (value(x) - value(a))));
+    }
     case DiscreteMode::score:
     case DiscreteMode::exact:
     default:

@@ -179,6 +179,15 @@ AG_HD AG_INLINE T sigmoid(T x) {
   const T positive_side = T(1) / (T(1) + e);
   return x >= T(0) ? positive_side : e * positive_side;
 }
+// sigmoid'(x) = sigmoid(x) (1 - sigmoid(x)) = e / (1 + e)^2 with e = e^-|x|: even in x, and without
+// the cancellation in 1 - sigmoid(x) that makes it 0 for large x. Shares e and 1 / (1 + e) with
+// sigmoid(x), so compilers compute them once where both are taken.
+template <class T>
+AG_HD AG_INLINE T sigmoid_slope(T x) {
+  const T e = exp(-abs(x));
+  const T positive_side = T(1) / (T(1) + e);
+  return e * positive_side * positive_side;
+}
 // softplus(x) = log(1 + e^x), exact in both tails.
 template <class T>
 AG_HD AG_INLINE T softplus(T x) {
@@ -220,8 +229,7 @@ AG_HD AG_INLINE Dual<T, K> tanh(const Dual<T, K>& x) {
 }
 template <class T, int K>
 AG_HD AG_INLINE Dual<T, K> sigmoid(const Dual<T, K>& x) {
-  const T s = sigmoid(x.v);
-  return chain(s, s * (T(1) - s), x);
+  return chain(sigmoid(x.v), sigmoid_slope(x.v), x);
 }
 template <class T, int K>
 AG_HD AG_INLINE Dual<T, K> softplus(const Dual<T, K>& x) {

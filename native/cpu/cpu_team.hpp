@@ -126,7 +126,9 @@ class CpuTeam : public TeamDraws<S, Mode> {
     const int calls = (end - begin + per_call - 1) / per_call;
     const uint32_t first_block = static_cast<uint32_t>(begin / per_call);
     int b = 0;
-    if constexpr (std::is_same<Real, float>::value) b = draw_packed_float_rows(this->key_, first_block, at.step, at.slot, calls, row);
+    if constexpr (std::is_same<Real, float>::value) {
+      b = draw_packed_float_rows(this->key_, first_block, at.step, at.slot, calls, kTile / per_call, row);
+    }
     for (; b < calls; ++b) {
       const Philox4x32Counter words = packed_uniform_words(this->key_, first_block + b, at.step, at.slot);
       for (int lane = 0; lane < per_call; ++lane) row[b * per_call + lane] = packed_uniform<Real>(words, lane);

@@ -4,8 +4,10 @@
 // vpmuludq computes in one. Products are split into halves with shuffles, which run beside the
 // multiplies rather than competing with them for a port as shifts would. Only the agent-block word
 // of the counter differs between the calls of a row, so the first round and half of the second run
-// once, in scalar code. The words, and so the uniforms, are bitwise those of the scalar code.
-// Included by cpu_kernels.cpp only, once per instruction set: internal linkage keeps the copies apart.
+// once, in scalar code. Several groups of calls go through the rounds together, since one group's
+// rounds are a chain of dependent multiplies, and a row's last group is drawn whole (padded) rather
+// than call by call in scalar code. The words, and so the uniforms, are bitwise those of the scalar
+// code. Included by cpu_kernels.cpp only, once per instruction set: internal linkage keeps the copies apart.
 #pragma once
 
 // GCC 12 warns about the intrinsics' own placeholder arguments (GCC bug 105593).
@@ -71,31 +73,43 @@ AG_INLINE void advance(Philox4x32Key& key) {
   key.v[1] += philox_detail::kWeyl1;
 }
 
-// Philox4x32-10 (philox4x32 in core/philox.hpp) of the counters (replicate, blocks, step, slot),
-// blocks one per lane. Round 0 multiplies only the lane-constant words, and round 1 one of them.
-AG_INLINE CounterLanes philox_lanes(uint32_t replicate, Words blocks, uint32_t step, uint32_t slot, Philox4x32Key key) {
+// Philox4x32-10 (philox4x32 in core/philox.hpp) of the counters (replicate, blocks[g], step, slot),
+// blocks one per lane, for G groups of lanes at once: one group's rounds form a chain of
+// dependent multiplies, and interleaving independent groups keeps the multiplier busy. Round 0
+// multiplies only the lane-constant words, and round 1 one of them.
+template <int G>
+AG_INLINE void philox_lanes(uint32_t replicate, const Words (&blocks)[G], uint32_t step, uint32_t slot,
+                            Philox4x32Key key, CounterLanes (&out)[G]) {
   uint32_t high0, low0, high1, low1;
   philox_detail::multiply_high_low(philox_detail::kMultiplier0, replicate, high0, low0);
   philox_detail::multiply_high_low(philox_detail::kMultiplier1, step, high1, low1);
-  const Words c0 = xor2(splat(high1 ^ key.v[0]), blocks);
+  const Words c0 = splat(high1 ^ key.v[0]);
   const uint32_t c1 = low1, c2 = high0 ^ slot ^ key.v[1], c3 = low0;
 
   advance(key);
   const Words m0 = splat(philox_detail::kMultiplier0);
-  Words high0_lanes, low0_lanes;
-  multiply_high_low_lanes(m0, c0, high0_lanes, low0_lanes);
   philox_detail::multiply_high_low(philox_detail::kMultiplier1, c2, high1, low1);
-  CounterLanes c{splat(high1 ^ c1 ^ key.v[0]), splat(low1), xor3(high0_lanes, splat(c3), splat(key.v[1])), low0_lanes};
+  const Words round1_c0 = splat(high1 ^ c1 ^ key.v[0]), round1_c1 = splat(low1);
+  const Words round1_c3 = xor2(splat(c3), splat(key.v[1]));
+  CounterLanes c[G];
+  for (int g = 0; g < G; ++g) {
+    Words high0_lanes, low0_lanes;
+    multiply_high_low_lanes(m0, xor2(c0, blocks[g]), high0_lanes, low0_lanes);
+    c[g] = CounterLanes{round1_c0, round1_c1, xor2(high0_lanes, round1_c3), low0_lanes};
+  }
 
   const Words m1 = splat(philox_detail::kMultiplier1);
   for (int r = 2; r < 10; ++r) {
     advance(key);
-    Words high0_r, low0_r, high1_r, low1_r;
-    multiply_high_low_lanes(m0, c.c0, high0_r, low0_r);
-    multiply_high_low_lanes(m1, c.c2, high1_r, low1_r);
-    c = CounterLanes{xor3(high1_r, c.c1, splat(key.v[0])), low1_r, xor3(high0_r, c.c3, splat(key.v[1])), low0_r};
+    const Words k0 = splat(key.v[0]), k1 = splat(key.v[1]);
+    for (int g = 0; g < G; ++g) {
+      Words high0_r, low0_r, high1_r, low1_r;
+      multiply_high_low_lanes(m0, c[g].c0, high0_r, low0_r);
+      multiply_high_low_lanes(m1, c[g].c2, high1_r, low1_r);
+      c[g] = CounterLanes{xor3(high1_r, c[g].c1, k0), low1_r, xor3(high0_r, c[g].c3, k1), low0_r};
+    }
   }
-  return c;
+  for (int g = 0; g < G; ++g) out[g] = c[g];
 }
 #endif
 
@@ -158,21 +172,45 @@ AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
 }
 #endif
 
-// The uniforms of `calls` consecutive packed calls from `first_block` (4 agents per call) into
-// out[0, 4 calls); returns how many calls it drew, a multiple of kSimdCalls (the rest is the
-// caller's).
-AG_INLINE int draw_packed_float_rows(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int calls,
-                                     float* out) {
 #if defined(__AVX512F__) || defined(__AVX2__)
+// Groups of kSimdCalls calls drawn together (philox_lanes), as many as the registers hold: four
+// groups' words and the temporaries fill AVX-512's 32 registers, two AVX2's 16.
+#if defined(__AVX512F__)
+constexpr int kGroupsPerBatch = 4;
+#else
+constexpr int kGroupsPerBatch = 2;
+#endif
+
+// Draws G groups of calls at a time from calls [done, calls); returns where it stopped.
+template <int G>
+AG_INLINE int draw_call_groups(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int done,
+                               int calls, float* out) {
   const Philox4x32Key philox_key = philox_key_of(key);
-  int done = 0;
-  for (; done + kSimdCalls <= calls; done += kSimdCalls) {
-    const Words blocks = consecutive_from(first_block + static_cast<uint32_t>(done));
-    store_interleaved(philox_lanes(key.replicate, blocks, step, slot | kPackedSlot, philox_key), out + 4 * done);
+  for (; done + G * kSimdCalls <= calls; done += G * kSimdCalls) {
+    Words blocks[G];
+    CounterLanes words[G];
+    for (int g = 0; g < G; ++g) blocks[g] = consecutive_from(first_block + static_cast<uint32_t>(done + g * kSimdCalls));
+    philox_lanes<G>(key.replicate, blocks, step, slot | kPackedSlot, philox_key, words);
+    for (int g = 0; g < G; ++g) store_interleaved(words[g], out + 4 * (done + g * kSimdCalls));
   }
   return done;
+}
+#endif
+
+// The uniforms of `calls` consecutive packed calls from `first_block` (4 agents per call) into
+// out[0, 4 calls), where out has room for `room` calls. The last group is drawn whole, padded with
+// the calls after the row where out has room for them, so that a row's tail costs no scalar
+// calls; returns how many calls it drew, a multiple of kSimdCalls (calls left over are the
+// caller's).
+AG_INLINE int draw_packed_float_rows(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int calls,
+                                     int room, float* out) {
+#if defined(__AVX512F__) || defined(__AVX2__)
+  const int whole_groups = (calls + kSimdCalls - 1) / kSimdCalls * kSimdCalls;
+  const int padded = whole_groups <= room ? whole_groups : room / kSimdCalls * kSimdCalls;
+  const int batched = draw_call_groups<kGroupsPerBatch>(key, first_block, step, slot, 0, padded, out);
+  return draw_call_groups<1>(key, first_block, step, slot, batched, padded, out);
 #else
-  (void)key, (void)first_block, (void)step, (void)slot, (void)calls, (void)out;
+  (void)key, (void)first_block, (void)step, (void)slot, (void)calls, (void)room, (void)out;
   return 0;
 #endif
 }
