@@ -50,9 +50,10 @@ test('volatility: parameters at the edges of their constraints give finite numbe
 });
 
 test('a float32 overflow is reported, and the same point runs in float64', async (t) => {
-  // Found by the fuzz test: exp(43 z) overflows float32 thresholds and their tangents.
+  // Found by the fuzz test (at sigmaLN = 43.15, where the overflow hung on the last digits of the
+  // normal draw z = 2.0026): exp(44 z) = 1.8e38 and its tangent z exp(44 z) overflow float32.
   const model = models.volatility({ agents: 1, steps: 1 });
-  const theta = { muLN: 0.001, sigmaLN: 43.1533260345459, sigmaEps: 0.001, eta: 0.001 };
+  const theta = { muLN: 0.001, sigmaLN: 44, sigmaEps: 0.001, eta: 0.001 };
   const error = await t.throwsAsync(simulate(model, theta, { seed: 12, tangents: true, discrete: { mode: 'relaxed', tau: 0.001 } }));
   t.true(error instanceof RangeError);
   t.regex(error!.message, /overflow float32 arithmetic; use dtype 'float64'/);

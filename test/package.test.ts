@@ -1,6 +1,6 @@
 // The published package: `npm pack` with the prebuilt binary installs into an empty project on a
 // machine without compilers and runs simulate() with the same numbers as this checkout.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,10 +17,34 @@ function hasPrebuild(root: string): boolean {
   return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.node'));
 }
 
+// Under ava's 20-minute inactivity timeout, so that this test, not ava, stops a slow build.
+const prebuildTimeoutMs = 18 * 60_000;
+
+// `npm run prebuild` in its own process group, so that a timeout kills node-gyp, make and the
+// compilers with it: killing npm alone leaves the build running after the test has failed.
+function prebuild(stage: string): Promise<void> {
+  // One CUDA architecture is enough to exercise the packaging; the release prebuild has them all.
+  const env = { ...process.env, AGENTGRAD_CUDA_ARCHS: process.env['AGENTGRAD_CUDA_ARCHS'] ?? '90' };
+  const child = spawn('npm', ['run', 'prebuild'], { cwd: stage, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), prebuildTimeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`npm run prebuild ${signal ? `was killed (${signal}) after ${prebuildTimeoutMs / 60_000} min` : `exited with ${code}`}:\n${stderr}`));
+    });
+  });
+}
+
 // A copy of the checkout (tracked and unignored files) to pack from, so that building a missing
 // prebuild never touches build/ under the other test files' feet. CI runs `npm run prebuild`
 // first, and the copy takes that prebuild along.
-function stagePackage(work: string): string {
+async function stagePackage(work: string): Promise<string> {
   const stage = join(work, 'stage');
   const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' })
     .split('\0')
@@ -30,13 +54,8 @@ function stagePackage(work: string): string {
     cpSync(join(repoRoot, file), join(stage, file));
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(stage, 'node_modules'));
-  if (hasPrebuild(repoRoot)) {
-    cpSync(join(repoRoot, 'prebuilds'), join(stage, 'prebuilds'), { recursive: true });
-  } else {
-    // One CUDA architecture is enough to exercise the packaging; the release prebuild has them all.
-    const env = { ...process.env, AGENTGRAD_CUDA_ARCHS: process.env['AGENTGRAD_CUDA_ARCHS'] ?? '90' };
-    execFileSync('npm', ['run', 'prebuild'], { cwd: stage, env, stdio: 'pipe', timeout: 20 * 60_000 });
-  }
+  if (hasPrebuild(repoRoot)) cpSync(join(repoRoot, 'prebuilds'), join(stage, 'prebuilds'), { recursive: true });
+  else await prebuild(stage);
   return stage;
 }
 
@@ -55,7 +74,7 @@ function fakeToolchain(dir: string): string {
 test('npm pack → install into an empty project without compilers → simulate', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'agentgrad-pack-'));
   try {
-    const stage = stagePackage(work);
+    const stage = await stagePackage(work);
     t.true(hasPrebuild(stage));
     const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: stage, encoding: 'utf8' })
       .trim()

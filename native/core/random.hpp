@@ -51,6 +51,11 @@ struct OpenUniform<double> {
   }
 };
 
+// cos(2 pi u) for u in (0, 1) on the CPU: a float takes the branch-free polynomial, so that agent
+// loops drawing normals vectorise; a double takes libm.
+AG_INLINE float host_cos_two_pi(float u) { return float_math::cos_two_pi(u); }
+AG_INLINE double host_cos_two_pi(double u) { return cos(6.283185307179586 * u); }
+
 // cos(2 pi u) for u in (0, 1). On the GPU, cospi needs no argument-reduction slow path (a called
 // function, whose calling convention costs registers in every kernel that draws normals).
 template <class T>
@@ -58,7 +63,7 @@ AG_HD AG_INLINE T cos_two_pi(T u) {
 #if AG_DEVICE_CODE
   return cospi(T(2) * u);
 #else
-  return cos(T(6.283185307179586) * u);
+  return host_cos_two_pi(u);
 #endif
 }
 

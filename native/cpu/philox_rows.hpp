@@ -90,7 +90,7 @@ AG_INLINE void philox_lanes(uint32_t replicate, const Words (&blocks)[G], uint32
   const Words m0 = splat(philox_detail::kMultiplier0);
   philox_detail::multiply_high_low(philox_detail::kMultiplier1, c2, high1, low1);
   const Words round1_c0 = splat(high1 ^ c1 ^ key.v[0]), round1_c1 = splat(low1);
-  const Words round1_c3 = xor2(splat(c3), splat(key.v[1]));
+  const Words round1_c3 = splat(c3 ^ key.v[1]);
   CounterLanes c[G];
   for (int g = 0; g < G; ++g) {
     Words high0_lanes, low0_lanes;
