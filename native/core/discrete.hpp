@@ -78,17 +78,38 @@ AG_HD AG_INLINE T whole_power(T x, int32_t n) {
   return result;
 }
 
+// The whole inverse temperature the CPU compiles kernels for: 1/tau at the default tau = 0.1.
+constexpr int32_t kCompiledWholeInverseTemperature = 10;
+
+// x^N for an N known at compile time: whole_power(x, N)'s squarings and products without its
+// factors of 1, which are exact, so the numbers are the same.
+template <int32_t N, class T>
+AG_HD AG_INLINE T compiled_whole_power(T x) {
+  static_assert(N >= 1 && N <= kMaxWholeInverseTemperature, "a whole inverse temperature");
+  T result = (N & 1) ? x : T(1);
+  for (int b = 1; b < kWholePowerBits; ++b) {  // squarings past N's top bit are dead code
+    x = x * x;
+    if ((N >> b) & 1) result = result * x;
+  }
+  return result;
+}
+
 // The Concrete sample at a whole inverse temperature n, without log or exp: with
 // q = (1 - p) u / (p (1 - u)), sigmoid(n (logit p + L)) = 1 / (1 + q^n). q^n overflows only where
 // the sample is below 1 / (largest finite number), which then comes out as 0, and underflows only
 // where the sample rounds to 1. Its derivative is s (1 - s) n / (p (1 - p)) dp, zero at p in
-// {0, 1}, where the draw is deterministic.
-template <class S>
+// {0, 1}, where the draw is deterministic. CompiledN > 0 is n, known at compile time.
+template <int32_t CompiledN, class S>
 AG_HD AG_INLINE S relaxed_bernoulli_whole_power(const S& p, RealOf<S> u, int32_t n) {
   using T = RealOf<S>;
   const T pv = value(p);
   const T q = ((T(1) - pv) / pv) * (u / (T(1) - u));  // 1 - u is exact (random.hpp)
-  const T power = whole_power(q, n);
+  T power;
+  if constexpr (CompiledN > 0) {
+    power = compiled_whole_power<CompiledN>(q);
+  } else {
+    power = whole_power(q, n);
+  }
   const T sample = T(1) / (T(1) + power);
   // s (1 - s) = q^n s^2, without the cancellation in 1 - s as s nears 1. Where q^n overflows (p = 0
   // among them) it is inf * 0 = NaN, and 0 at p = 1; there the slope is 0, since n / (p (1 - p)) is
@@ -101,18 +122,21 @@ AG_HD AG_INLINE S relaxed_bernoulli_whole_power(const S& p, RealOf<S> u, int32_t
 // Concrete (binary Gumbel-softmax) relaxation: sigmoid((logit p + L) / tau) with L = logit(1 - u),
 // so that its hard limit is exactly 1[u < p]. At p in {0, 1} the draw is deterministic. Only the
 // noise depends on the agent, so agent loops stay branch-free and vectorise. A whole 1/tau (the
-// default tau = 0.1 among them) takes the power form, a fraction of the work of a log and an exp.
-template <class S>
+// default tau = 0.1 among them) takes the power form, a fraction of the work of a log and an exp;
+// CompiledN > 0 is that 1/tau, known at compile time.
+template <int32_t CompiledN = 0, class S>
 AG_HD AG_INLINE S relaxed_bernoulli(const S& p, RealOf<S> u, const DiscreteOptions& options) {
   using T = RealOf<S>;
-  if (options.whole_inverse_temperature > 0) return relaxed_bernoulli_whole_power(p, u, options.whole_inverse_temperature);
+  if (options.whole_inverse_temperature > 0) {
+    return relaxed_bernoulli_whole_power<CompiledN>(p, u, options.whole_inverse_temperature);
+  }
   const T noise = log((T(1) - u) / u);  // one log; 1 - u is exact (random.hpp)
   return sigmoid((logit_of_probability(p) + noise) / T(options.temperature));
 }
 
 // One Bernoulli(p) draw from the uniform u. In score mode, log p(sample) and its tangents are
-// added to `log_prob`.
-template <class S>
+// added to `log_prob`. CompiledN > 0 is the whole 1/tau of options, known at compile time.
+template <int32_t CompiledN = 0, class S>
 AG_HD AG_INLINE S bernoulli(const S& p, RealOf<S> u, const DiscreteOptions& options, S& log_prob) {
   using T = RealOf<S>;
   const T pv = value(p);
@@ -123,9 +147,9 @@ AG_HD AG_INLINE S bernoulli(const S& p, RealOf<S> u, const DiscreteOptions& opti
   if (kValueOnly && (options.mode == DiscreteMode::straight_through || options.mode == DiscreteMode::smoothed)) return S(hard);
   switch (options.mode) {
     case DiscreteMode::relaxed:
-      return relaxed_bernoulli(p, u, options);
+      return relaxed_bernoulli<CompiledN>(p, u, options);
     case DiscreteMode::straight_through:
-      return with_tangents_of(hard, relaxed_bernoulli(p, u, options));
+      return with_tangents_of(hard, relaxed_bernoulli<CompiledN>(p, u, options));
     case DiscreteMode::smoothed: {
       // E[tangent] = (1 - p) dp / (2 (1 - p)) + p dp / (2 p) = dp.
       const T on_success = T(0.5) / pv;

@@ -34,20 +34,29 @@ namespace ag {
 // Where a team's estimator mode comes from: the run-time options (one GPU kernel serves every
 // mode), or a compile-time constant (the CPU, whose agent loops then carry no mode branches). The
 // same goes for whether Concrete draws take the whole-power form (relaxed_bernoulli); the CPU
-// fixes that choice at compile time too, and reads only the exponent at run time.
+// fixes that choice at compile time too, and reads the exponent at run time or, for the default
+// one, compiles it in.
 struct ModeFromOptions {
+  static constexpr int32_t kCompiledWholePower = 0;
   AG_HD AG_INLINE static DiscreteMode of(const DiscreteOptions& options) { return options.mode; }
   AG_HD AG_INLINE static int32_t whole_inverse_temperature(const DiscreteOptions& options) {
     return options.whole_inverse_temperature;
   }
 };
-template <DiscreteMode M, bool WholePower = false>
+
+// FixedMode's WholePower: no whole-power form, the exponent of the options, or (> 0) that exponent.
+constexpr int32_t kNoWholePower = 0;
+constexpr int32_t kRunTimeWholePower = -1;
+
+template <DiscreteMode M, int32_t WholePower = kNoWholePower>
 struct FixedMode {
+  static constexpr int32_t kCompiledWholePower = WholePower > 0 ? WholePower : 0;
   AG_HD AG_INLINE static constexpr DiscreteMode of(const DiscreteOptions&) { return M; }
-  // At least 1 where WholePower holds (the kernel was chosen for a whole 1/tau), which the
-  // compiler can see: the draws' test of the exponent folds away.
+  // At least 1 where the kernel was chosen for a whole 1/tau, which the compiler can see: the
+  // draws' test of the exponent folds away.
   AG_HD AG_INLINE static int32_t whole_inverse_temperature(const DiscreteOptions& options) {
-    if (!WholePower) return 0;
+    if (WholePower == kNoWholePower) return 0;
+    if (WholePower > 0) return WholePower;
     return options.whole_inverse_temperature > 1 ? options.whole_inverse_temperature : 1;
   }
 };
@@ -90,7 +99,9 @@ class TeamDraws {
     return normal(kCommonAgent, step, slot);
   }
   // A Bernoulli(p) draw from the uniform u, under the team's estimator mode.
-  AG_HD AG_INLINE S bernoulli(const S& p, Real u) { return ag::bernoulli(p, u, discrete(), log_prob_); }
+  AG_HD AG_INLINE S bernoulli(const S& p, Real u) {
+    return ag::bernoulli<Mode::kCompiledWholePower>(p, u, discrete(), log_prob_);
+  }
   AG_HD AG_INLINE S bernoulli(const S& p, uint32_t agent, uint32_t step, uint32_t slot) {
     return bernoulli(p, uniform(agent, step, slot));
   }

@@ -14,7 +14,7 @@
 namespace ag::cpu::AG_CPU_ISA {
 namespace {
 
-template <DiscreteMode M, bool WholePower = false>
+template <DiscreteMode M, int32_t WholePower = kNoWholePower>
 struct IsaMode : FixedMode<M, WholePower> {};
 
 template <class Model, class S, class Mode>
@@ -24,24 +24,41 @@ void run_one(const ReplicateInputs<RealOf<S>>& inputs, const RealOf<S>* point, D
   run_replicate<Model, S, CpuTeam<S, Mode>, parameter_count<Model>(), output_count<Model>()>(team, inputs, point, outputs);
 }
 
+// The default estimator, straight-through at tau = 0.1, gets kernels with 1/tau = 10 compiled in
+// where the agent loops vectorise (the wide instruction sets): q^10 is then three squarings and a
+// product, against five bits' worth of selects and products at a run-time exponent, with the
+// same numbers. Other modes and temperatures share the run-time kernels, which keeps the build short.
+#if AG_CPU_WIDE
+constexpr bool kWideInstructionSet = true;
+#else
+constexpr bool kWideInstructionSet = false;
+#endif
+template <DiscreteMode M, class S>
+constexpr bool kCompilesDefaultPower = kWideInstructionSet && M == DiscreteMode::straight_through && ScalarTraits<S>::tangents > 0;
+
 // Concrete draws (relaxed and straight-through modes) at a whole 1/tau get kernels of their own,
 // whose agent loops take the whole-power form without a branch; straight-through draws without
 // tangents never evaluate the relaxation, so one kernel serves every tau there.
 template <class Model, class S, DiscreteMode M>
-ReplicateKernel<RealOf<S>> concrete_kernel(bool whole_power) {
+ReplicateKernel<RealOf<S>> concrete_kernel(int32_t whole_inverse) {
   constexpr bool kEvaluatesRelaxation = M == DiscreteMode::relaxed || ScalarTraits<S>::tangents > 0;
+  if constexpr (kCompilesDefaultPower<M, S>) {
+    if (whole_inverse == kCompiledWholeInverseTemperature) {
+      return run_one<Model, S, IsaMode<M, kCompiledWholeInverseTemperature>>;
+    }
+  }
   if constexpr (kEvaluatesRelaxation) {
-    if (whole_power) return run_one<Model, S, IsaMode<M, true>>;
+    if (whole_inverse > 0) return run_one<Model, S, IsaMode<M, kRunTimeWholePower>>;
   }
   return run_one<Model, S, IsaMode<M>>;
 }
 
 template <class Model, class S>
 ReplicateKernel<RealOf<S>> kernel_for_mode(const DiscreteOptions& discrete) {
-  const bool whole_power = whole_inverse_temperature(discrete.temperature) > 0;
+  const int32_t whole_inverse = whole_inverse_temperature(discrete.temperature);
   switch (discrete.mode) {
-    case DiscreteMode::relaxed: return concrete_kernel<Model, S, DiscreteMode::relaxed>(whole_power);
-    case DiscreteMode::straight_through: return concrete_kernel<Model, S, DiscreteMode::straight_through>(whole_power);
+    case DiscreteMode::relaxed: return concrete_kernel<Model, S, DiscreteMode::relaxed>(whole_inverse);
+    case DiscreteMode::straight_through: return concrete_kernel<Model, S, DiscreteMode::straight_through>(whole_inverse);
     case DiscreteMode::smoothed: return run_one<Model, S, IsaMode<DiscreteMode::smoothed>>;
     case DiscreteMode::score: return run_one<Model, S, IsaMode<DiscreteMode::score>>;
     case DiscreteMode::exact:
