@@ -49,16 +49,16 @@ const cases: ModelCase[] = [
     stateNumbers: 3,
     otherBytes: 0,
   },
-  // susceptible, infected: read, write; recovering: write, read
-  { name: 'sir', build: (agents, steps) => models.sir({ agents, steps }), theta: { beta: 0.2, gamma: 0.05, I0: 0.01 }, mode: 'straight-through', stateNumbers: 6, otherBytes: 0 },
-  // susceptible: read, write (and read again for the total); infected: read own, write next, read
+  // susceptible, infected: read, write
+  { name: 'sir', build: (agents, steps) => models.sir({ agents, steps }), theta: { beta: 0.2, gamma: 0.05, I0: 0.01 }, mode: 'straight-through', stateNumbers: 4, otherBytes: 0 },
+  // susceptible: read, write; infected: read own, write next, read
   // each neighbour's; 4-byte neighbour index and 2 offsets per agent
   {
     name: 'networkSir',
     build: (agents, steps) => models.networkSir({ graph: graphs.wattsStrogatz({ nodes: agents, k: meanDegree, rewire: 0.1, seed: 1 }), steps }),
     theta: { beta: 0.02, gamma: 0.05, I0: 0.01 },
     mode: 'straight-through',
-    stateNumbers: 5 + meanDegree,
+    stateNumbers: 4 + meanDegree,
     otherBytes: 4 * meanDegree + 8,
   },
 ];

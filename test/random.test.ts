@@ -1,5 +1,6 @@
 import test from 'ava';
 
+import { models, simulate } from '../lib/index.js';
 import { native } from '../lib/native.js';
 import { mean, stderr } from './helpers.js';
 
@@ -54,4 +55,48 @@ test('float32 normals are Box–Muller on their Philox words to within float rou
     worst = Math.max(worst, Math.abs(draws[agent]! - exact) / (8e-7 + 4e-7 * Math.abs(exact)));
   }
   t.true(worst <= 1, `worst error ${worst} of the bound`);
+});
+
+// Packed uniforms (random.hpp): call `block` of (replicate, block, step, slot | 2^31) yields 4
+// float32 (2 float64) uniforms; agents come in groups of 16 calls, and lane l of a group's call c
+// is the group's agent 16 l + c.
+test('uniforms are packed 16 calls to a group of agents, lane by lane', (t) => {
+  const { philox, variates } = native().internals;
+  const seed = 9;
+  const n = 1000;
+  const expected = (dtype: 'float32' | 'float64', agent: number): number => {
+    const perCall = dtype === 'float32' ? 4 : 2;
+    const block = Math.floor(agent / (16 * perCall)) * 16 + (agent % 16);
+    const lane = Math.floor(agent / 16) % perCall;
+    const words = philox(10, [0, block, 0, 0x80000000], [seed, 0]);
+    if (dtype === 'float32') return ((words[lane]! >>> 9) + 0.5) * 2 ** -23;
+    const bits = ((BigInt(words[2 * lane]!) << 32n) | BigInt(words[2 * lane + 1]!)) >> 12n;
+    return (Number(bits) + 0.5) * 2 ** -52;
+  };
+  for (const dtype of ['float32', 'float64'] as const) {
+    const draws = variates('uniform', dtype, seed, n);
+    const wrong = Array.from(draws).findIndex((u, agent) => u !== expected(dtype, agent));
+    t.is(wrong, -1, `${dtype}: agent ${wrong}`);
+  }
+});
+
+// The CPU team draws a loop's uniforms a tile of agents at a time, with SIMD where it can (padding a
+// row's last group): SIR's initial infections, 1[u < I0] on the uniforms of step 0 and slot 0, must
+// count the same agents as the per-agent uniforms do, for rows that end anywhere in a group.
+test('SIMD tile uniforms are the per-agent uniforms', async (t) => {
+  const { variates } = native().internals;
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const agents of [1, 5, 17, 40, 100, 203, 600]) {
+      for (const seed of [1, 2, 3]) {
+        const uniforms = variates('uniform', dtype, seed, agents);
+        for (const I0 of [0.3, 0.5, 0.7]) {
+          const sim = await simulate(models.sir({ agents, steps: 1 }), { beta: 0.2, gamma: 0.05, I0 }, {
+            replicates: 1, seed, dtype, discrete: { mode: 'exact' }, backend: 'cpu',
+          });
+          const expected = Array.from(uniforms).filter((u) => u < I0).length;
+          t.is(Math.round(sim.value(0, 0, 0) * agents), expected, `${dtype}, ${agents} agents, seed ${seed}, I0 ${I0}`);
+        }
+      }
+    }
+  }
 });

@@ -1,9 +1,9 @@
 // Continuous variates from Philox words. Every draw is keyed by
 // (seed, replicate, agent, step, slot): the seed is the Philox key, the other four the counter.
 // Replicate-level draws (one value shared by all agents) use the agent index kCommonAgent.
-// Uniform draws are packed: one Philox call yields the uniforms of kUniformsPerCall<T> consecutive
-// agents (a float uses one word, a double two), counter (replicate, agent / kUniformsPerCall<T>,
-// step, slot | kPackedSlot); the flag keeps those counters apart from per-agent draws (normals).
+// Uniform draws are packed: one Philox call, counter (replicate, block, step, slot | kPackedSlot),
+// yields the uniforms of kUniformsPerCall<T> agents (a float uses one word, a double two); the flag
+// keeps those counters apart from per-agent draws (normals). See packed_block_of for which agents.
 #pragma once
 
 #include <cstdint>
@@ -93,6 +93,30 @@ constexpr uint32_t kWordsPerUniform = sizeof(T) / sizeof(uint32_t);
 template <class T>
 constexpr uint32_t kUniformsPerCall = 4 / kWordsPerUniform<T>;
 
+// Packed calls come in groups of kCallsPerPackedGroup consecutive blocks, which serve as many
+// agents as they yield uniforms: lane l of the group's call c is the group's agent
+// kCallsPerPackedGroup * l + c. CPU code that runs a group's calls in SIMD lanes then stores each
+// lane of words as one run of consecutive agents, with no transpose.
+constexpr uint32_t kCallsPerPackedGroup = 16;
+template <class T>
+constexpr uint32_t kAgentsPerPackedGroup = kCallsPerPackedGroup * kUniformsPerCall<T>;
+
+// The Philox call (block) holding an agent's uniform, and the agent's lane in it.
+template <class T>
+AG_HD AG_INLINE uint32_t packed_block_of(uint32_t agent) {
+  return agent / kAgentsPerPackedGroup<T> * kCallsPerPackedGroup + agent % kCallsPerPackedGroup;
+}
+template <class T>
+AG_HD AG_INLINE uint32_t packed_lane_of(uint32_t agent) {
+  return agent / kCallsPerPackedGroup % kUniformsPerCall<T>;
+}
+// The inverse: the agent at `lane` of call `block`.
+template <class T>
+AG_HD AG_INLINE uint32_t packed_agent_of(uint32_t block, uint32_t lane) {
+  return block / kCallsPerPackedGroup * kAgentsPerPackedGroup<T> + lane * kCallsPerPackedGroup +
+         block % kCallsPerPackedGroup;
+}
+
 AG_HD AG_INLINE Philox4x32Counter packed_uniform_words(const DrawKey& key, uint32_t block, uint32_t step,
                                                        uint32_t slot) {
   return draw_words(key, block, step, slot | kPackedSlot);
@@ -114,8 +138,8 @@ AG_HD AG_INLINE T packed_uniform(const Philox4x32Counter& w, uint32_t lane) {
 
 template <class T>
 AG_HD AG_INLINE T uniform_draw(const DrawKey& key, uint32_t agent, uint32_t step, uint32_t slot) {
-  const Philox4x32Counter words = packed_uniform_words(key, agent / kUniformsPerCall<T>, step, slot);
-  return packed_uniform<T>(words, agent % kUniformsPerCall<T>);
+  const Philox4x32Counter words = packed_uniform_words(key, packed_block_of<T>(agent), step, slot);
+  return packed_uniform<T>(words, packed_lane_of<T>(agent));
 }
 
 template <class T>

@@ -10,6 +10,8 @@
 //   template <class F> S sum(F f);                 // sum over agents of f(i), f called once per
 //                                                  // agent, may update agent i; every member
 //                                                  // of the team receives the total
+//   template <class F> SumPair<S> sum_pair(F f);   // as sum, for an f(i) of two values summed
+//                                                  // separately, in one pass over the agents
 //   bool is_leader() const;                        // exactly one member writes replicate outputs
 //   S total_log_prob();                            // score mode: sum of all members' log p
 //
@@ -28,6 +30,7 @@
 #include "dual.hpp"
 #include "graph_view.hpp"
 #include "random.hpp"
+#include "sum_pair.hpp"
 
 namespace ag {
 

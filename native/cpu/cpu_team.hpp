@@ -1,6 +1,7 @@
 // The team contract (core/team.hpp) on one CPU thread. Agent loops run a tile of agents at a time:
-// the uniforms the model declared for the loop are drawn for the whole tile first (one Philox call
-// per kUniformsPerCall agents, many calls at once with SIMD where the instruction set allows), then
+// the uniforms the model declared for the loop are drawn for the whole tile first (a group of
+// packed Philox calls per kAgentsPerPackedGroup agents, many calls at once with SIMD where the
+// instruction set allows), then
 // the body runs over the tile as a plain loop the compiler can vectorise. Sums go through
 // kPartialSums independent lanes added in a fixed order, so a replicate's numbers depend neither on
 // the thread running it nor on the instruction set.
@@ -26,7 +27,7 @@ class CpuTeam : public TeamDraws<S, Mode> {
   static constexpr int kMaxDeclaredUniforms = 4;
   static constexpr int kPartialSums = 16;
   static constexpr int kComponents = static_cast<int>(AgentArray<S>::reals_per_agent());
-  static_assert(kTile % kPartialSums == 0 && kTile % kUniformsPerCall<Real> == 0, "tiles hold whole groups");
+  static_assert(kTile % kPartialSums == 0 && kTile % kAgentsPerPackedGroup<Real> == 0, "tiles hold whole groups");
 
   // The uniforms declared for one (step, slot), read from the current tile.
   class TileUniforms {
@@ -68,17 +69,28 @@ class CpuTeam : public TeamDraws<S, Mode> {
 
   template <class F>
   AG_INLINE S sum(F&& f) {
-    PartialSums partial;
-    const AgentArray<S> results = AgentArray<S>::over(tile_results_, kTile);
-    for (int begin = 0; begin < agents_; begin += kTile) {
-      const int end = std::min(begin + kTile, agents_);
-      draw_tile(begin, end);
-      auto record = [&](int i) { results.set(i - begin, f(i)); };
-      visit(begin, end, record);
-      partial.add(tile_results_, end - begin);
-    }
-    declared_count_ = 0;
-    return partial.total();
+    PartialSums partials[1];
+    const AgentArray<S> results = AgentArray<S>::over(tile_results_[0], kTile);
+    sum_tiles([&](int i, int begin) { results.set(i - begin, f(i)); }, partials);
+    return partials[0].total();
+  }
+
+  template <class F>
+  AG_INLINE SumPair<S> sum_pair(F&& f) {
+    PartialSums partials[2];
+    const AgentArray<S> firsts = AgentArray<S>::over(tile_results_[0], kTile);
+    const AgentArray<S> seconds = AgentArray<S>::over(tile_results_[1], kTile);
+    sum_tiles(
+        [&](int i, int begin) {
+          // Copied out member by member: GCC leaves a copy of the whole pair in memory and then
+          // does not vectorise the loop.
+          const SumPair<S> values = f(i);
+          const S first = values.first, second = values.second;
+          firsts.set(i - begin, first);
+          seconds.set(i - begin, second);
+        },
+        partials);
+    return SumPair<S>{partials[0].total(), partials[1].total()};
   }
 
  private:
@@ -116,22 +128,40 @@ class CpuTeam : public TeamDraws<S, Mode> {
     Real lanes_[kComponents][kPartialSums] = {};
   };
 
+  // Runs record(i, tile begin) over the agents a tile at a time; record leaves agent i's values in
+  // tile_results_[c], whose tile partials[c] then takes up.
+  template <int Columns, class Record>
+  AG_INLINE void sum_tiles(Record&& record, PartialSums (&partials)[Columns]) {
+    for (int begin = 0; begin < agents_; begin += kTile) {
+      const int end = std::min(begin + kTile, agents_);
+      draw_tile(begin, end);
+      auto record_tile = [&](int i) { record(i, begin); };
+      visit(begin, end, record_tile);
+      for (int c = 0; c < Columns; ++c) partials[c].add(tile_results_[c], end - begin);
+    }
+    declared_count_ = 0;
+  }
+
   void draw_tile(int begin, int end) {
     tile_begin_ = begin;
     for (int d = 0; d < declared_count_; ++d) draw_uniforms(tile_uniforms_[d], begin, end, declared_[d]);
   }
 
+  // The uniforms of agents [begin, end) into row, whole groups of packed calls: a tile's last
+  // group is drawn whole, into the row's room past `end`.
   void draw_uniforms(Real* row, int begin, int end, Declared at) const {
-    constexpr int per_call = static_cast<int>(kUniformsPerCall<Real>);
-    const int calls = (end - begin + per_call - 1) / per_call;
-    const uint32_t first_block = static_cast<uint32_t>(begin / per_call);
+    constexpr int group_agents = static_cast<int>(kAgentsPerPackedGroup<Real>);
+    const int calls = (end - begin + group_agents - 1) / group_agents * static_cast<int>(kCallsPerPackedGroup);
+    const uint32_t first_block = packed_block_of<Real>(static_cast<uint32_t>(begin));  // begin starts a group
     int b = 0;
     if constexpr (std::is_same<Real, float>::value) {
-      b = draw_packed_float_rows(this->key_, first_block, at.step, at.slot, calls, kTile / per_call, row);
+      b = draw_packed_float_groups(this->key_, first_block, at.step, at.slot, calls, row);
     }
     for (; b < calls; ++b) {
       const Philox4x32Counter words = packed_uniform_words(this->key_, first_block + b, at.step, at.slot);
-      for (int lane = 0; lane < per_call; ++lane) row[b * per_call + lane] = packed_uniform<Real>(words, lane);
+      for (uint32_t lane = 0; lane < kUniformsPerCall<Real>; ++lane) {
+        row[packed_agent_of<Real>(static_cast<uint32_t>(b), lane)] = packed_uniform<Real>(words, lane);
+      }
     }
   }
 
@@ -154,7 +184,7 @@ class CpuTeam : public TeamDraws<S, Mode> {
   int declared_count_ = 0;
   Declared declared_[kMaxDeclaredUniforms];
   alignas(64) Real tile_uniforms_[kMaxDeclaredUniforms][kTile];
-  alignas(64) Real tile_results_[kComponents * kTile];
+  alignas(64) Real tile_results_[2][kComponents * kTile];  // up to two values per agent (sum_pair)
 };
 
 }  // namespace ag::cpu

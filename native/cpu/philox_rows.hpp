@@ -1,13 +1,14 @@
-// Packed float uniforms for a row of consecutive agents, many Philox calls at a time. Compilers
-// vectorise the scalar generator (core/philox.hpp) with 64-bit multiplies (vpmullq: three
-// micro-ops each on AVX-512, emulated on AVX2); Philox needs only 32x32 -> 64-bit products, which
-// vpmuludq computes in one. Products are split into halves with shuffles, which run beside the
-// multiplies rather than competing with them for a port as shifts would. Only the agent-block word
-// of the counter differs between the calls of a row, so the first round and half of the second run
-// once, in scalar code. Several groups of calls go through the rounds together, since one group's
-// rounds are a chain of dependent multiplies, and a row's last group is drawn whole (padded) rather
-// than call by call in scalar code. The words, and so the uniforms, are bitwise those of the scalar
-// code. Included by cpu_kernels.cpp only, once per instruction set: internal linkage keeps the copies apart.
+// Packed float uniforms for a row of agents, many Philox calls at a time. Compilers vectorise the
+// scalar generator (core/philox.hpp) with 64-bit multiplies (vpmullq: three micro-ops each on
+// AVX-512, emulated on AVX2); Philox needs only 32x32 -> 64-bit products, which vpmuludq computes
+// in one. Products are split into halves with shuffles, which run beside the multiplies rather
+// than competing with them for a port as shifts would. Only the agent-block word of the counter
+// differs between the calls of a row, so the first round and half of the second run once, in
+// scalar code. Several vectors of calls go through the rounds together, since one vector's rounds
+// are a chain of dependent multiplies. Lanes hold consecutive calls of a packed group, so each
+// word, across the lanes, is a run of consecutive agents (random.hpp, packed_block_of) and is
+// stored as it is. The words, and so the uniforms, are bitwise those of the scalar code. Included
+// by cpu_kernels.cpp only, once per instruction set: internal linkage keeps the copies apart.
 #pragma once
 
 // GCC 12 warns about the intrinsics' own placeholder arguments (GCC bug 105593).
@@ -73,13 +74,13 @@ AG_INLINE void advance(Philox4x32Key& key) {
   key.v[1] += philox_detail::kWeyl1;
 }
 
-// Philox4x32-10 (philox4x32 in core/philox.hpp) of the counters (replicate, blocks[g], step, slot),
-// blocks one per lane, for G groups of lanes at once: one group's rounds form a chain of
-// dependent multiplies, and interleaving independent groups keeps the multiplier busy. Round 0
+// Philox4x32-10 (philox4x32 in core/philox.hpp) of the counters (replicate, blocks[v], step, slot),
+// blocks one per lane, for V vectors of lanes at once: one vector's rounds form a chain of
+// dependent multiplies, and interleaving independent vectors keeps the multiplier busy. Round 0
 // multiplies only the lane-constant words, and round 1 one of them.
-template <int G>
-AG_INLINE void philox_lanes(uint32_t replicate, const Words (&blocks)[G], uint32_t step, uint32_t slot,
-                            Philox4x32Key key, CounterLanes (&out)[G]) {
+template <int V>
+AG_INLINE void philox_lanes(uint32_t replicate, const Words (&blocks)[V], uint32_t step, uint32_t slot,
+                            Philox4x32Key key, CounterLanes (&out)[V]) {
   uint32_t high0, low0, high1, low1;
   philox_detail::multiply_high_low(philox_detail::kMultiplier0, replicate, high0, low0);
   philox_detail::multiply_high_low(philox_detail::kMultiplier1, step, high1, low1);
@@ -91,25 +92,25 @@ AG_INLINE void philox_lanes(uint32_t replicate, const Words (&blocks)[G], uint32
   philox_detail::multiply_high_low(philox_detail::kMultiplier1, c2, high1, low1);
   const Words round1_c0 = splat(high1 ^ c1 ^ key.v[0]), round1_c1 = splat(low1);
   const Words round1_c3 = splat(c3 ^ key.v[1]);
-  CounterLanes c[G];
-  for (int g = 0; g < G; ++g) {
+  CounterLanes c[V];
+  for (int v = 0; v < V; ++v) {
     Words high0_lanes, low0_lanes;
-    multiply_high_low_lanes(m0, xor2(c0, blocks[g]), high0_lanes, low0_lanes);
-    c[g] = CounterLanes{round1_c0, round1_c1, xor2(high0_lanes, round1_c3), low0_lanes};
+    multiply_high_low_lanes(m0, xor2(c0, blocks[v]), high0_lanes, low0_lanes);
+    c[v] = CounterLanes{round1_c0, round1_c1, xor2(high0_lanes, round1_c3), low0_lanes};
   }
 
   const Words m1 = splat(philox_detail::kMultiplier1);
   for (int r = 2; r < 10; ++r) {
     advance(key);
     const Words k0 = splat(key.v[0]), k1 = splat(key.v[1]);
-    for (int g = 0; g < G; ++g) {
+    for (int v = 0; v < V; ++v) {
       Words high0_r, low0_r, high1_r, low1_r;
-      multiply_high_low_lanes(m0, c[g].c0, high0_r, low0_r);
-      multiply_high_low_lanes(m1, c[g].c2, high1_r, low1_r);
-      c[g] = CounterLanes{xor3(high1_r, c[g].c1, k0), low1_r, xor3(high0_r, c[g].c3, k1), low0_r};
+      multiply_high_low_lanes(m0, c[v].c0, high0_r, low0_r);
+      multiply_high_low_lanes(m1, c[v].c2, high1_r, low1_r);
+      c[v] = CounterLanes{xor3(high1_r, c[v].c1, k0), low1_r, xor3(high0_r, c[v].c3, k1), low0_r};
     }
   }
-  for (int g = 0; g < G; ++g) out[g] = c[g];
+  for (int v = 0; v < V; ++v) out[v] = c[v];
 }
 #endif
 
@@ -120,21 +121,7 @@ AG_INLINE Floats cells_of(Words w) { return _mm512_cvtepi32_ps(_mm512_srli_epi32
 AG_INLINE Floats add(Floats a, Floats b) { return _mm512_add_ps(a, b); }
 AG_INLINE Floats multiply(Floats a, Floats b) { return _mm512_mul_ps(a, b); }
 AG_INLINE Floats splat_float(float x) { return _mm512_set1_ps(x); }
-AG_INLINE Floats unpack_low(Floats a, Floats b) { return _mm512_unpacklo_ps(a, b); }
-AG_INLINE Floats unpack_high(Floats a, Floats b) { return _mm512_unpackhi_ps(a, b); }
-template <int Pattern>
-AG_INLINE Floats shuffle(Floats a, Floats b) { return _mm512_shuffle_ps(a, b, Pattern); }
-
-// o_k holds, in 128-bit lane j, the four uniforms of call 4 j + k; out gets calls 0, 1, 2, ... in
-// order: a 4 x 4 transpose of the 128-bit lanes.
-AG_INLINE void store_calls_in_order(Floats o0, Floats o1, Floats o2, Floats o3, float* out) {
-  const Floats a = _mm512_shuffle_f32x4(o0, o1, 0x44), b = _mm512_shuffle_f32x4(o2, o3, 0x44);
-  const Floats c = _mm512_shuffle_f32x4(o0, o1, 0xEE), d = _mm512_shuffle_f32x4(o2, o3, 0xEE);
-  _mm512_storeu_ps(out, _mm512_shuffle_f32x4(a, b, 0x88));
-  _mm512_storeu_ps(out + 16, _mm512_shuffle_f32x4(a, b, 0xDD));
-  _mm512_storeu_ps(out + 32, _mm512_shuffle_f32x4(c, d, 0x88));
-  _mm512_storeu_ps(out + 48, _mm512_shuffle_f32x4(c, d, 0xDD));
-}
+AG_INLINE void store(float* out, Floats x) { _mm512_storeu_ps(out, x); }
 #elif defined(__AVX2__)
 using Floats = __m256;
 
@@ -142,75 +129,64 @@ AG_INLINE Floats cells_of(Words w) { return _mm256_cvtepi32_ps(_mm256_srli_epi32
 AG_INLINE Floats add(Floats a, Floats b) { return _mm256_add_ps(a, b); }
 AG_INLINE Floats multiply(Floats a, Floats b) { return _mm256_mul_ps(a, b); }
 AG_INLINE Floats splat_float(float x) { return _mm256_set1_ps(x); }
-AG_INLINE Floats unpack_low(Floats a, Floats b) { return _mm256_unpacklo_ps(a, b); }
-AG_INLINE Floats unpack_high(Floats a, Floats b) { return _mm256_unpackhi_ps(a, b); }
-template <int Pattern>
-AG_INLINE Floats shuffle(Floats a, Floats b) { return _mm256_shuffle_ps(a, b, Pattern); }
-
-// As for AVX-512, with two 128-bit lanes.
-AG_INLINE void store_calls_in_order(Floats o0, Floats o1, Floats o2, Floats o3, float* out) {
-  _mm256_storeu_ps(out, _mm256_permute2f128_ps(o0, o1, 0x20));
-  _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(o2, o3, 0x20));
-  _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(o0, o1, 0x31));
-  _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(o2, o3, 0x31));
-}
+AG_INLINE void store(float* out, Floats x) { _mm256_storeu_ps(out, x); }
 #endif
 
 #if defined(__AVX512F__) || defined(__AVX2__)
+static_assert(kCallsPerPackedGroup % kSimdCalls == 0, "a vector of calls lies inside one packed group");
+
 // OpenUniform<float>::from, lane by lane.
 AG_INLINE Floats open_uniforms(Words w) {
   return multiply(add(cells_of(w), splat_float(0.5f)), splat_float(OpenUniform<float>::kCellWidth));
 }
 
-// Word k of call j goes to out[4 j + k]: a 4 x 4 transpose inside each 128-bit lane, then one of
-// the lanes themselves.
-AG_INLINE void store_interleaved(const CounterLanes& w, float* out) {
-  const Floats u0 = open_uniforms(w.c0), u1 = open_uniforms(w.c1), u2 = open_uniforms(w.c2), u3 = open_uniforms(w.c3);
-  const Floats t0 = unpack_low(u0, u1), t1 = unpack_high(u0, u1);
-  const Floats t2 = unpack_low(u2, u3), t3 = unpack_high(u2, u3);
-  store_calls_in_order(shuffle<0x44>(t0, t2), shuffle<0xEE>(t0, t2), shuffle<0x44>(t1, t3), shuffle<0xEE>(t1, t3), out);
+// The uniforms of kSimdCalls calls from call `call` of the row (a multiple of kSimdCalls, counted
+// from the start of a packed group): lane j of word k is agent packed_agent_of(call + j, k).
+AG_INLINE void store_call_lanes(const CounterLanes& w, uint32_t call, float* out) {
+  float* first = out + packed_agent_of<float>(call, 0);
+  store(first, open_uniforms(w.c0));
+  store(first + kCallsPerPackedGroup, open_uniforms(w.c1));
+  store(first + 2 * kCallsPerPackedGroup, open_uniforms(w.c2));
+  store(first + 3 * kCallsPerPackedGroup, open_uniforms(w.c3));
 }
 #endif
 
 #if defined(__AVX512F__) || defined(__AVX2__)
-// Groups of kSimdCalls calls drawn together (philox_lanes), as many as the registers hold: four
-// groups' words and the temporaries fill AVX-512's 32 registers, two AVX2's 16.
+// Vectors of kSimdCalls calls drawn together (philox_lanes), as many as the registers hold: four
+// vectors' words and the temporaries fill AVX-512's 32 registers, two AVX2's 16.
 #if defined(__AVX512F__)
-constexpr int kGroupsPerBatch = 4;
+constexpr int kVectorsPerBatch = 4;
 #else
-constexpr int kGroupsPerBatch = 2;
+constexpr int kVectorsPerBatch = 2;
 #endif
 
-// Draws G groups of calls at a time from calls [done, calls); returns where it stopped.
-template <int G>
-AG_INLINE int draw_call_groups(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int done,
-                               int calls, float* out) {
+// Draws V vectors of calls at a time from calls [done, calls); returns where it stopped.
+template <int V>
+AG_INLINE int draw_call_vectors(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int done,
+                                int calls, float* out) {
   const Philox4x32Key philox_key = philox_key_of(key);
-  for (; done + G * kSimdCalls <= calls; done += G * kSimdCalls) {
-    Words blocks[G];
-    CounterLanes words[G];
-    for (int g = 0; g < G; ++g) blocks[g] = consecutive_from(first_block + static_cast<uint32_t>(done + g * kSimdCalls));
-    philox_lanes<G>(key.replicate, blocks, step, slot | kPackedSlot, philox_key, words);
-    for (int g = 0; g < G; ++g) store_interleaved(words[g], out + 4 * (done + g * kSimdCalls));
+  for (; done + V * kSimdCalls <= calls; done += V * kSimdCalls) {
+    Words blocks[V];
+    CounterLanes words[V];
+    for (int v = 0; v < V; ++v) blocks[v] = consecutive_from(first_block + static_cast<uint32_t>(done + v * kSimdCalls));
+    philox_lanes<V>(key.replicate, blocks, step, slot | kPackedSlot, philox_key, words);
+    for (int v = 0; v < V; ++v) store_call_lanes(words[v], static_cast<uint32_t>(done + v * kSimdCalls), out);
   }
   return done;
 }
 #endif
 
-// The uniforms of `calls` consecutive packed calls from `first_block` (4 agents per call) into
-// out[0, 4 calls), where out has room for `room` calls. The last group is drawn whole, padded with
-// the calls after the row where out has room for them, so that a row's tail costs no scalar
-// calls; returns how many calls it drew, a multiple of kSimdCalls (calls left over are the
-// caller's).
-AG_INLINE int draw_packed_float_rows(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int calls,
-                                     int room, float* out) {
+// The uniforms of `calls` packed calls from `first_block`, whole packed groups (first_block and
+// calls multiples of kCallsPerPackedGroup), into out: the agent at `lane` of call first_block + b
+// goes to out[packed_agent_of(b, lane)]. Returns how many calls it drew: all of them where the
+// instruction set has SIMD, else none (the caller draws them one by one).
+AG_INLINE int draw_packed_float_groups(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot,
+                                       int calls, float* out) {
 #if defined(__AVX512F__) || defined(__AVX2__)
-  const int whole_groups = (calls + kSimdCalls - 1) / kSimdCalls * kSimdCalls;
-  const int padded = whole_groups <= room ? whole_groups : room / kSimdCalls * kSimdCalls;
-  const int batched = draw_call_groups<kGroupsPerBatch>(key, first_block, step, slot, 0, padded, out);
-  return draw_call_groups<1>(key, first_block, step, slot, batched, padded, out);
+  const int batched = draw_call_vectors<kVectorsPerBatch>(key, first_block, step, slot, 0, calls, out);
+  return draw_call_vectors<1>(key, first_block, step, slot, batched, calls, out);
 #else
-  (void)key, (void)first_block, (void)step, (void)slot, (void)calls, (void)room, (void)out;
+  (void)key, (void)first_block, (void)step, (void)slot, (void)calls, (void)out;
   return 0;
 #endif
 }

@@ -56,6 +56,18 @@ class CudaGridTeam : public TeamDraws<S> {
     return grid_sum(partial);
   }
 
+  template <class F>
+  __device__ SumPair<S> sum_pair(F&& f) {
+    SumPair<S> partial{S(Real(0)), S(Real(0))};
+    for (int i = rank_; i < agents_; i += members_) {
+      const SumPair<S> values = f(i);
+      partial.first += values.first;
+      partial.second += values.second;
+    }
+    const S first = grid_sum(partial.first);
+    return SumPair<S>{first, grid_sum(partial.second)};
+  }
+
   __device__ S total_log_prob() { return grid_sum(this->log_prob_); }
 
  private:

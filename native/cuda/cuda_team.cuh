@@ -50,6 +50,18 @@ class CudaTeam : public TeamDraws<S> {
     return block_sum(partial);
   }
 
+  template <class F>
+  __device__ SumPair<S> sum_pair(F&& f) {
+    SumPair<S> partial{S(Real(0)), S(Real(0))};
+    for (int i = threadIdx.x; i < agents_; i += BlockThreads) {
+      const SumPair<S> values = f(i);
+      partial.first += values.first;
+      partial.second += values.second;
+    }
+    const S first = block_sum(partial.first);
+    return SumPair<S>{first, block_sum(partial.second)};
+  }
+
   __device__ S total_log_prob() { return block_sum(this->log_prob_); }
 
  private:

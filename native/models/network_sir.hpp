@@ -9,6 +9,7 @@
 #include "../core/config.hpp"
 #include "../core/dual.hpp"
 #include "../core/graph_view.hpp"
+#include "../core/sum_pair.hpp"
 #include "../core/tangent_ops.hpp"
 #include "model_spec.hpp"
 
@@ -65,7 +66,7 @@ struct NetworkSir {
     const S recovery_probability = -expm1(-theta[kGamma]);
     const auto infection_uniforms = team.uniforms(t, kSlotInfection);
     const auto recovery_uniforms = team.uniforms(t, kSlotRecovery);
-    state.infected_total = team.sum([&](int i) {
+    const SumPair<S> totals = team.sum_pair([&](int i) {
       S pressure(T(0));
       for (int32_t e = graph.first_edge(i); e < graph.end_edge(i); ++e) pressure += before.get(graph.neighbour(e));
       // 0 * log(0) at beta = 1 and no infected neighbour would be NaN; the probability is 0 there.
@@ -74,13 +75,14 @@ struct NetworkSir {
       const S infected = before.get(i);
       const S infection = susceptible * team.bernoulli(infection_probability, infection_uniforms(i));
       const S recovery = infected * team.bernoulli(recovery_probability, recovery_uniforms(i));
-      state.susceptible.set(i, susceptible - infection);
+      const S susceptible_after = susceptible - infection;
       const S infected_after = infected + infection - recovery;
+      state.susceptible.set(i, susceptible_after);
       after.set(i, infected_after);
-      return infected_after;
+      return SumPair<S>{infected_after, susceptible_after};
     });
-    const S susceptible_total = team.sum([&](int i) { return state.susceptible.get(i); });
-    state.recovered_total = T(team.agents()) - susceptible_total - state.infected_total;
+    state.infected_total = totals.first;
+    state.recovered_total = T(team.agents()) - totals.second - state.infected_total;
     state.current = 1 - state.current;
   }
 

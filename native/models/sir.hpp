@@ -9,6 +9,7 @@
 #include "../core/agent_array.hpp"
 #include "../core/config.hpp"
 #include "../core/dual.hpp"
+#include "../core/sum_pair.hpp"
 #include "model_spec.hpp"
 
 namespace ag {
@@ -28,14 +29,13 @@ struct Sir {
       {"dt", 1, 1e-6, 1e3, false},
   };
   static constexpr const char* kOutputs[] = {"newInfections", "newRecoveries"};
-  static constexpr int kAgentFields = 3;
+  static constexpr int kAgentFields = 2;
   enum Slot : uint32_t { kSlotInitial, kSlotInfection, kSlotRecovery };
 
   template <class S>
   struct State {
     AgentArray<S> susceptible;
     AgentArray<S> infected;
-    AgentArray<S> recovering;  // this step's recoveries per agent, summed after the update
     S infected_total;
     S new_infections;
     S new_recoveries;
@@ -46,7 +46,6 @@ struct Sir {
     using T = RealOf<S>;
     state.susceptible = team.agent_field(0);
     state.infected = team.agent_field(1);
-    state.recovering = team.agent_field(2);
     const auto initial_uniforms = team.uniforms(0, kSlotInitial);
     state.infected_total = team.sum([&](int i) {
       const S infected = team.bernoulli(theta[kInitialInfected], initial_uniforms(i));
@@ -67,17 +66,16 @@ struct Sir {
     const S recovery_probability = -expm1(-theta[kGamma] * dt);
     const auto infection_uniforms = team.uniforms(t, kSlotInfection);
     const auto recovery_uniforms = team.uniforms(t, kSlotRecovery);
-    const S infections = team.sum([&](int i) {
+    const SumPair<S> flows = team.sum_pair([&](int i) {
       const S susceptible = state.susceptible.get(i);
       const S infected = state.infected.get(i);
       const S infection = susceptible * team.bernoulli(infection_probability, infection_uniforms(i));
       const S recovery = infected * team.bernoulli(recovery_probability, recovery_uniforms(i));
       state.susceptible.set(i, susceptible - infection);
       state.infected.set(i, infected + infection - recovery);
-      state.recovering.set(i, recovery);
-      return infection;
+      return SumPair<S>{infection, recovery};
     });
-    const S recoveries = team.sum([&](int i) { return state.recovering.get(i); });
+    const S infections = flows.first, recoveries = flows.second;
     state.infected_total = state.infected_total + infections - recoveries;
     state.new_infections = infections / agents;
     state.new_recoveries = recoveries / agents;
