@@ -67,12 +67,16 @@ AG_HD AG_INLINE T cos_two_pi(T u) {
 #endif
 }
 
+// Box–Muller on two uniforms.
+template <class T>
+AG_HD AG_INLINE T normal_from_uniforms(T u1, T u2) {
+  return sqrt(T(-2) * log(u1)) * cos_two_pi(u2);
+}
+
 // Box–Muller on the two uniforms one Philox call provides (words 0-1 and 2-3).
 template <class T>
 AG_HD AG_INLINE T normal_from_words(const Philox4x32Counter& w) {
-  const T u1 = OpenUniform<T>::from(w.v[0], w.v[1]);
-  const T u2 = OpenUniform<T>::from(w.v[2], w.v[3]);
-  return sqrt(T(-2) * log(u1)) * cos_two_pi(u2);
+  return normal_from_uniforms(OpenUniform<T>::from(w.v[0], w.v[1]), OpenUniform<T>::from(w.v[2], w.v[3]));
 }
 
 // Standard logistic: logit(u) = log(u / (1 - u)).

@@ -15,9 +15,10 @@
 //   bool is_leader() const;                        // exactly one member writes replicate outputs
 //   S total_log_prob();                            // score mode: sum of all members' log p
 //
-// and may replace uniforms(step, slot) with a faster form of the same numbers: the handle it
-// returns gives u(i) == uniform(i, step, slot), read only inside the next for_each_agent or sum and
-// only for the agent being visited (the CPU team draws them a tile of agents at a time).
+// and may replace uniforms(step, slot) and normals(step, slot) with a faster form of the same
+// numbers: the handle they return gives u(i) == uniform(i, step, slot) (z(i) == normal(i, step,
+// slot)), read only inside the next for_each_agent or sum and only for the agent being visited (the
+// CPU team draws them a tile of agents at a time).
 //
 // Model code must reach every team call in uniform control flow (all members take the same path),
 // and touch another agent's state only after a for_each_agent or sum has returned.
@@ -77,6 +78,13 @@ class TeamDraws {
     uint32_t slot;
     AG_HD AG_INLINE Real operator()(int agent) const { return uniform_draw<Real>(key, agent, step, slot); }
   };
+  // The standard normals of every agent at one (step, slot), each computed where it is read.
+  struct Normals {
+    DrawKey key;
+    uint32_t step;
+    uint32_t slot;
+    AG_HD AG_INLINE Real operator()(int agent) const { return normal_draw<Real>(key, agent, step, slot); }
+  };
 
   AG_HD TeamDraws(DrawKey key, DiscreteOptions discrete, GraphView graph)
       : key_(key), discrete_(discrete), graph_(graph), log_prob_(Real(0)) {
@@ -97,6 +105,7 @@ class TeamDraws {
   AG_HD AG_INLINE Real normal(uint32_t agent, uint32_t step, uint32_t slot) const {
     return normal_draw<Real>(key_, agent, step, slot);
   }
+  AG_HD AG_INLINE Normals normals(uint32_t step, uint32_t slot) const { return Normals{key_, step, slot}; }
   // One standard normal shared by every agent of the replicate at this step.
   AG_HD AG_INLINE Real common_normal(uint32_t step, uint32_t slot) const {
     return normal(kCommonAgent, step, slot);

@@ -1,7 +1,7 @@
 // The team contract (core/team.hpp) on one CPU thread. Agent loops run a tile of agents at a time:
-// the uniforms the model declared for the loop are drawn for the whole tile first (a group of
-// packed Philox calls per kAgentsPerPackedGroup agents, many calls at once with SIMD where the
-// instruction set allows), then
+// the uniforms and normals the model declared for the loop are drawn for the whole tile first (a
+// group of packed Philox calls per kAgentsPerPackedGroup agents, or a call per agent for normals,
+// many calls at once with SIMD where the instruction set allows), then
 // the body runs over the tile as a plain loop the compiler can vectorise. Sums go through
 // kPartialSums independent lanes added in a fixed order, so a replicate's numbers depend neither on
 // the thread running it nor on the instruction set.
@@ -24,15 +24,15 @@ class CpuTeam : public TeamDraws<S, Mode> {
  public:
   using Real = RealOf<S>;
   static constexpr int kTile = 256;
-  static constexpr int kMaxDeclaredUniforms = 4;
+  static constexpr int kMaxDeclaredDraws = 4;
   static constexpr int kPartialSums = 16;
   static constexpr int kComponents = static_cast<int>(AgentArray<S>::reals_per_agent());
   static_assert(kTile % kPartialSums == 0 && kTile % kAgentsPerPackedGroup<Real> == 0, "tiles hold whole groups");
 
-  // The uniforms declared for one (step, slot), read from the current tile.
-  class TileUniforms {
+  // The uniforms or normals declared for one (step, slot), read from the current tile.
+  class TileDraws {
    public:
-    TileUniforms(const Real* row, const int& tile_begin) : row_(row), tile_begin_(tile_begin) {}
+    TileDraws(const Real* row, const int& tile_begin) : row_(row), tile_begin_(tile_begin) {}
     AG_INLINE Real operator()(int agent) const { return row_[agent - tile_begin_]; }
 
    private:
@@ -51,11 +51,8 @@ class CpuTeam : public TeamDraws<S, Mode> {
     return AgentArray<S>::over(workspace_ + agent_fields_reals<S>(field, agents_), agents_);
   }
 
-  TileUniforms uniforms(uint32_t step, uint32_t slot) {
-    if (declared_count_ == kMaxDeclaredUniforms) throw std::logic_error("too many uniforms declared for one agent loop");
-    declared_[declared_count_] = Declared{step, slot};
-    return TileUniforms(tile_uniforms_[declared_count_++], tile_begin_);
-  }
+  TileDraws uniforms(uint32_t step, uint32_t slot) { return declare(Declared{Declared::kUniform, step, slot}); }
+  TileDraws normals(uint32_t step, uint32_t slot) { return declare(Declared{Declared::kNormal, step, slot}); }
 
   template <class F>
   AG_INLINE void for_each_agent(F&& f) {
@@ -95,9 +92,16 @@ class CpuTeam : public TeamDraws<S, Mode> {
 
  private:
   struct Declared {
+    enum Kind { kUniform, kNormal } kind;
     uint32_t step;
     uint32_t slot;
   };
+
+  TileDraws declare(Declared draws) {
+    if (declared_count_ == kMaxDeclaredDraws) throw std::logic_error("too many draws declared for one agent loop");
+    declared_[declared_count_] = draws;
+    return TileDraws(tile_draws_[declared_count_++], tile_begin_);
+  }
 
   // Per-lane sums of the tiles' results, one row of lanes per component of S.
   class PartialSums {
@@ -144,7 +148,13 @@ class CpuTeam : public TeamDraws<S, Mode> {
 
   void draw_tile(int begin, int end) {
     tile_begin_ = begin;
-    for (int d = 0; d < declared_count_; ++d) draw_uniforms(tile_uniforms_[d], begin, end, declared_[d]);
+    for (int d = 0; d < declared_count_; ++d) {
+      if (declared_[d].kind == Declared::kUniform) {
+        draw_uniforms(tile_draws_[d], begin, end, declared_[d]);
+      } else {
+        draw_normals(tile_draws_[d], begin, end, declared_[d]);
+      }
+    }
   }
 
   // The uniforms of agents [begin, end) into row, whole groups of packed calls: a tile's last
@@ -165,6 +175,20 @@ class CpuTeam : public TeamDraws<S, Mode> {
     }
   }
 
+  // The normals of agents [begin, end) into row: Box–Muller (normal_from_uniforms) on the
+  // uniforms of each agent's own Philox call, the calls drawn with SIMD where the instruction set
+  // allows, whole vectors of them (into the row's room past `end`).
+  void draw_normals(Real* row, int begin, int end, Declared at) {
+    const int agents = end - begin;
+    int drawn = 0;
+    if constexpr (std::is_same<Real, float>::value) {
+      drawn = draw_normal_uniforms(this->key_, static_cast<uint32_t>(begin), at.step, at.slot, agents, row,
+                                   tile_second_uniforms_);
+    }
+    for (int i = 0; i < drawn; ++i) row[i] = normal_from_uniforms(row[i], tile_second_uniforms_[i]);
+    for (int i = drawn; i < agents; ++i) row[i] = normal_draw<Real>(this->key_, static_cast<uint32_t>(begin + i), at.step, at.slot);
+  }
+
   // Runs f over agents [begin, end), with f inlined (flatten) so that the loop can vectorise. Each
   // call touches only its own agent, so iterations are independent (ivdep) -- except in score
   // mode, where every draw adds to log_prob_ in agent order.
@@ -182,8 +206,9 @@ class CpuTeam : public TeamDraws<S, Mode> {
   Real* workspace_;
   int tile_begin_ = 0;
   int declared_count_ = 0;
-  Declared declared_[kMaxDeclaredUniforms];
-  alignas(64) Real tile_uniforms_[kMaxDeclaredUniforms][kTile];
+  Declared declared_[kMaxDeclaredDraws];
+  alignas(64) Real tile_draws_[kMaxDeclaredDraws][kTile];
+  alignas(64) Real tile_second_uniforms_[kTile];  // Box–Muller's u2 while a tile's normals are drawn
   alignas(64) Real tile_results_[2][kComponents * kTile];  // up to two values per agent (sum_pair)
 };
 

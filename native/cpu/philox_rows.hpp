@@ -160,19 +160,27 @@ constexpr int kVectorsPerBatch = 4;
 constexpr int kVectorsPerBatch = 2;
 #endif
 
-// Draws V vectors of calls at a time from calls [done, calls); returns where it stopped.
-template <int V>
+// Draws V vectors of calls (replicate, first_block + c, step, slot) at a time, for c from `done`
+// while whole vectors fit below `calls`, handing each to store(words, c); returns where it stopped.
+template <int V, class Store>
 AG_INLINE int draw_call_vectors(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int done,
-                                int calls, float* out) {
+                                int calls, Store&& store) {
   const Philox4x32Key philox_key = philox_key_of(key);
   for (; done + V * kSimdCalls <= calls; done += V * kSimdCalls) {
     Words blocks[V];
     CounterLanes words[V];
     for (int v = 0; v < V; ++v) blocks[v] = consecutive_from(first_block + static_cast<uint32_t>(done + v * kSimdCalls));
-    philox_lanes<V>(key.replicate, blocks, step, slot | kPackedSlot, philox_key, words);
-    for (int v = 0; v < V; ++v) store_call_lanes(words[v], static_cast<uint32_t>(done + v * kSimdCalls), out);
+    philox_lanes<V>(key.replicate, blocks, step, slot, philox_key, words);
+    for (int v = 0; v < V; ++v) store(words[v], static_cast<uint32_t>(done + v * kSimdCalls));
   }
   return done;
+}
+
+template <class Store>
+AG_INLINE int draw_calls(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot, int calls,
+                         Store&& store) {
+  const int batched = draw_call_vectors<kVectorsPerBatch>(key, first_block, step, slot, 0, calls, store);
+  return draw_call_vectors<1>(key, first_block, step, slot, batched, calls, store);
 }
 #endif
 
@@ -183,10 +191,28 @@ AG_INLINE int draw_call_vectors(const DrawKey& key, uint32_t first_block, uint32
 AG_INLINE int draw_packed_float_groups(const DrawKey& key, uint32_t first_block, uint32_t step, uint32_t slot,
                                        int calls, float* out) {
 #if defined(__AVX512F__) || defined(__AVX2__)
-  const int batched = draw_call_vectors<kVectorsPerBatch>(key, first_block, step, slot, 0, calls, out);
-  return draw_call_vectors<1>(key, first_block, step, slot, batched, calls, out);
+  return draw_calls(key, first_block, step, slot | kPackedSlot,
+                    calls, [&](const CounterLanes& words, uint32_t call) { store_call_lanes(words, call, out); });
 #else
   (void)key, (void)first_block, (void)step, (void)slot, (void)calls, (void)out;
+  return 0;
+#endif
+}
+
+// The two uniforms of normal_draw's Box–Muller (words 0 and 2 of the call (replicate, agent,
+// step, slot)) of `agents` consecutive agents from `first_agent`, into first[] and second[], whole
+// vectors of them (both rows must have room for `agents` rounded up to kSimdCalls). Returns how
+// many agents it drew: at least `agents` where the instruction set has SIMD, else none.
+AG_INLINE int draw_normal_uniforms(const DrawKey& key, uint32_t first_agent, uint32_t step, uint32_t slot,
+                                   int agents, float* first, float* second) {
+#if defined(__AVX512F__) || defined(__AVX2__)
+  const int calls = (agents + kSimdCalls - 1) / kSimdCalls * kSimdCalls;
+  return draw_calls(key, first_agent, step, slot, calls, [&](const CounterLanes& words, uint32_t call) {
+    store(first + call, open_uniforms(words.c0));
+    store(second + call, open_uniforms(words.c2));
+  });
+#else
+  (void)key, (void)first_agent, (void)step, (void)slot, (void)agents, (void)first, (void)second;
   return 0;
 #endif
 }

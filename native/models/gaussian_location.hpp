@@ -18,7 +18,8 @@ struct GaussianLocation : AgentMeanModel {
 
   template <class S, class Team>
   AG_HD static void step(Team& team, const S* theta, const double*, State<S>& state, int t) {
-    state.mean = agent_mean<S>(team, [&](int i) { return theta[kMu] + theta[kSigma] * team.normal(i, t, kSlotNoise); });
+    const auto noise = team.normals(t, kSlotNoise);
+    state.mean = agent_mean<S>(team, [&](int i) { return theta[kMu] + theta[kSigma] * noise(i); });
   }
 };
 

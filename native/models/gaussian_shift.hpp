@@ -19,8 +19,9 @@ struct GaussianShift : AgentMeanModel {
   AG_HD static void step(Team& team, const S* theta, const double*, State<S>& state, int t) {
     using T = RealOf<S>;
     const S th = theta[kTheta];
+    const auto noise = team.normals(t, kSlotNoise);
     state.mean = agent_mean<S>(team, [&](int i) {
-      const S z = th + T(2) * team.normal(i, t, kSlotNoise);
+      const S z = th + T(2) * noise(i);
       return th * th * (T(4) + z);
     });
   }

@@ -41,9 +41,9 @@ struct Volatility {
   template <class S, class Team>
   AG_HD static void init(Team& team, const S* theta, const double* /*settings*/, State<S>& state) {
     state.threshold = team.agent_field(0);
+    const auto threshold_normals = team.normals(0, kSlotInitialThreshold);
     team.for_each_agent([&](int i) {
-      const auto z = team.normal(i, 0, kSlotInitialThreshold);
-      state.threshold.set(i, exp(theta[kMuLN] + theta[kSigmaLN] * z));
+      state.threshold.set(i, exp(theta[kMuLN] + theta[kSigmaLN] * threshold_normals(i)));
     });
     state.r = S(RealOf<S>(0));
   }
