@@ -2,17 +2,13 @@
 // pathwise gradient over 10 replicates, and one GVI epoch with 10 variational samples.
 import { performance } from 'node:perf_hooks';
 
+import { median } from '../lib/benchmark.js';
 import { fit, gradient, losses, models, simulate } from '../lib/index.js';
 
 export interface EndToEndRow {
   task: string;
   msMedian: number;
   runs: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 export async function endToEndRows(options: { quick: boolean; backend: 'cpu' | 'cuda' | 'auto' }): Promise<EndToEndRow[]> {

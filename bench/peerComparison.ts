@@ -1,19 +1,26 @@
 // Peers side by side: agentgrad and the NumPy and PyTorch implementations in bench/peers/ run the
-// same workloads (model, replicates × agents × steps, K tangents) one after another in this run,
-// and every row prints agentgrad/peer ratios of agent-steps per second.
+// same workloads (model, replicates × agents × steps, K tangents) in this run, and every row prints
+// agentgrad/peer ratios of agent-steps per second. Each peer stays up as a server for the whole
+// suite (peerServer.ts); within a row, after one warm-up each, agentgrad and the peers time their
+// runs in turns of about 50 ms (interleave.ts), so that both sides of a ratio are measured over
+// the same minutes of this shared machine, and each side's median run gives its rate.
 //
 // agentgrad runs in straight-through mode (exact draws and thresholds, surrogate tangents), as the
 // peers do. PyTorch forward mode makes one forward_ad pass per tangent; reverse mode computes the
 // gradient of the sum of all outputs with respect to every parameter, so it sits in the row whose
-// K equals the model's parameter count. NumPy is single-threaded; PyTorch runs one intra-op thread
-// by default (AGENTGRAD_TORCH_THREADS=n to change): on this shared 2-core machine two OpenMP
-// threads made it up to 30 times slower whenever another process held a core. agentgrad uses its
-// own thread pool over every core.
+// K equals the model's parameter count. NumPy runs on one thread, its BLAS pool included
+// (python.ts, peerEnvironment); PyTorch runs one intra-op thread by default
+// (AGENTGRAD_TORCH_THREADS=n to change): on this shared 2-core machine two OpenMP threads made it
+// up to 30 times slower whenever another process held a core. agentgrad uses its own thread pool
+// over every core.
 import { freemem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 
-import { measureThroughput } from '../lib/benchmark.js';
-import { models, simulate, type Model } from '../lib/index.js';
-import { pythonWith, runPeer, type PeerName, type PeerResult } from './python.js';
+import { median } from '../lib/benchmark.js';
+import { models, simulate, type Model, type SimulateOptions } from '../lib/index.js';
+import { interleave, type InterleaveOptions, type TimedSide } from './interleave.js';
+import { PeerServer, type PeerWarmUp } from './peerServer.js';
+import { pythonWith, type PeerName } from './python.js';
 
 export interface PeerCell {
   agentStepsPerSecond: number;
@@ -33,7 +40,9 @@ export interface PeerRow {
   replicates: number;
   agents: number;
   steps: number;
-  agentgrad: { agentStepsPerSecond: number; medianSeconds: number; backend: string; summary: Record<string, unknown> };
+  /** Rounds of turns agentgrad and the peers took (interleave.ts). */
+  rounds: number;
+  agentgrad: { agentStepsPerSecond: number; medianSeconds: number; runs: number; backend: string; summary: Record<string, unknown> };
   peers: Partial<Record<PeerName, PeerCell>>;
   notes: string[];
 }
@@ -97,6 +106,34 @@ function summaryOf(values: ArrayLike<number>, tangents: ArrayLike<number> | null
   return out;
 }
 
+const maxRuns = 1000;
+
+// agentgrad's side of a row: simulate() timed from the calling thread, as a user awaits it.
+function agentgradSide(model: Model, theta: Record<string, number>, options: SimulateOptions): TimedSide {
+  return {
+    budgetSeconds: Infinity,
+    seconds: [],
+    async time(minSeconds) {
+      const seconds: number[] = [];
+      let spent = 0;
+      while (seconds.length === 0 || spent < minSeconds) {
+        const start = performance.now();
+        await simulate(model, theta, options);
+        const elapsed = (performance.now() - start) / 1000;
+        seconds.push(elapsed);
+        spent += elapsed;
+      }
+      return seconds;
+    },
+  };
+}
+
+// A peer's side of a row, after its warm-up; a warm-up past the budget is the measurement itself.
+function peerSide(server: PeerServer, warmUp: PeerWarmUp, budgetSeconds: number): TimedSide & { warmUpOnly: boolean } {
+  const warmUpOnly = warmUp.seconds > budgetSeconds;
+  return { budgetSeconds, seconds: warmUpOnly ? [warmUp.seconds] : [], warmUpOnly, time: (minSeconds) => server.time(minSeconds) };
+}
+
 export async function peerRows(options: { quick: boolean; backend: 'cpu' | 'cuda' | 'auto'; log?: (line: string) => void }): Promise<PeerSuite> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const notes: string[] = [];
@@ -104,80 +141,116 @@ export async function peerRows(options: { quick: boolean; backend: 'cpu' | 'cuda
   const torch = pythonWith('torch');
   notes.push(numpy.note, torch.note);
   const pythons = { numpy: numpy.python, torch: torch.python };
-  const peers: Array<{ name: PeerName; python: string | null }> = [
-    { name: 'numpy', python: numpy.python },
-    { name: 'torch-forward', python: torch.python },
-    { name: 'torch-reverse', python: torch.python },
-  ];
-  for (const m of modelsWithoutPeers) notes.push(`${m}: no Python peer; its agentgrad figures are in the throughput suite`);
   const torchThreads = Number(process.env['AGENTGRAD_TORCH_THREADS'] ?? 1);
+  const servers = new Map<PeerName, PeerServer>();
+  for (const [name, python, threads] of [
+    ['numpy', numpy.python, 1],
+    ['torch-forward', torch.python, torchThreads],
+    ['torch-reverse', torch.python, torchThreads],
+  ] as const) {
+    if (python) servers.set(name, new PeerServer(python, name, threads));
+  }
+  for (const m of modelsWithoutPeers) notes.push(`${m}: no Python peer; its agentgrad figures are in the throughput suite`);
   const chosenSizes = options.quick ? sizes.slice(0, 2) : sizes;
-  const repeats = options.quick ? 2 : 5;
+  const timing = { repeats: options.quick ? 2 : 5, minSeconds: 0.25, maxRuns };
   const budgetSeconds = options.quick ? 2 : 4;
   const rows: PeerRow[] = [];
 
-  for (const c of modelCases) {
-    const parameterNames = c.build(1000, 100).parameters.map((p) => p.name);
-    for (const K of tangentCounts) {
-      if (K > parameterNames.length) notes.push(`${c.name}, K = ${K}: the model has ${parameterNames.length} parameter(s), so neither agentgrad nor the peers carry ${K} tangents`);
-    }
-    for (const K of tangentCountsFor(parameterNames.length)) {
-      for (const [replicates, agents, steps] of chosenSizes) {
-        const model = c.build(agents, steps);
-        const tangents = parameterNames.slice(0, K);
-        log(`peers: ${c.name} K=${K} ${replicates}x${agents}x${steps}`);
-        const simOptions = { replicates, seed: 1, tangents, discrete: { mode: 'straight-through' as const }, backend: options.backend };
-        const result = await measureThroughput({ model, theta: c.theta, options: simOptions, repeats });
-        const sim = await simulate(model, c.theta, simOptions);
-        const row: PeerRow = {
-          model: c.name,
-          tangents: K,
-          replicates,
-          agents,
-          steps,
-          agentgrad: {
-            agentStepsPerSecond: result.agentStepsPerSecond,
-            medianSeconds: result.medianSeconds,
-            backend: result.backend,
-            summary: summaryOf(sim.values, sim.tangents, replicates, steps + 1, K),
-          },
-          peers: {},
-          notes: [],
-        };
-        for (const peer of peers) {
-          if (!peer.python) continue;
-          if (peer.name === 'torch-reverse') {
-            if (K !== parameterNames.length) continue;
-            const tape = replicates * agents * steps * tapeBytesPerAgentStep;
-            const cap = Math.min(8 * 2 ** 30, 0.4 * freemem());
-            if (tape > cap) {
-              row.notes.push(`torch-reverse skipped: its tape would need about ${(tape / 2 ** 30).toFixed(1)} GiB (cap ${(cap / 2 ** 30).toFixed(1)} GiB)`);
-              continue;
-            }
-          }
-          let r: PeerResult;
-          try {
-            r = runPeer(peer.python, peer.name, { model: c.name, replicates, agents, steps, tangents: K, repeats, budgetSeconds, seed: 1, threads: torchThreads });
-          } catch (error) {
-            row.notes.push((error as Error).message);
-            continue;
-          }
-          row.peers[peer.name] = {
-            agentStepsPerSecond: r.agentStepsPerSecond,
-            medianSeconds: r.medianSeconds,
-            ratio: result.agentStepsPerSecond / r.agentStepsPerSecond,
-            runs: r.seconds.length,
-            warmUpOnly: r.warmUpOnly,
-            threads: r.threads,
-            method: r.method,
-            summary: r.summary,
-          };
+  try {
+    for (const c of modelCases) {
+      const parameterNames = c.build(1000, 100).parameters.map((p) => p.name);
+      for (const K of tangentCounts) {
+        if (K > parameterNames.length) notes.push(`${c.name}, K = ${K}: the model has ${parameterNames.length} parameter(s), so neither agentgrad nor the peers carry ${K} tangents`);
+      }
+      for (const K of tangentCountsFor(parameterNames.length)) {
+        for (const [replicates, agents, steps] of chosenSizes) {
+          log(`peers: ${c.name} K=${K} ${replicates}x${agents}x${steps}`);
+          rows.push(await peerRow(c, K, parameterNames, [replicates, agents, steps], { servers, timing, budgetSeconds, torchThreads, backend: options.backend }));
         }
-        rows.push(row);
       }
     }
+  } finally {
+    for (const server of servers.values()) server.close();
   }
   return { rows, notes, pythons };
+}
+
+interface RowSettings {
+  servers: Map<PeerName, PeerServer>;
+  timing: InterleaveOptions;
+  budgetSeconds: number;
+  torchThreads: number;
+  backend: 'cpu' | 'cuda' | 'auto';
+}
+
+// One row: warm-ups, then agentgrad's and the peers' timed runs in turns (interleave.ts).
+async function peerRow(c: ModelCase, K: number, parameterNames: string[], [replicates, agents, steps]: [number, number, number], settings: RowSettings): Promise<PeerRow> {
+  const model = c.build(agents, steps);
+  const simOptions = { replicates, seed: 1, tangents: parameterNames.slice(0, K), discrete: { mode: 'straight-through' as const }, backend: settings.backend };
+  const warm = await simulate(model, c.theta, simOptions);
+  const ag = agentgradSide(model, c.theta, simOptions);
+  const notes: string[] = [];
+  const peers: Array<{ name: PeerName; warmUp: PeerWarmUp; side: ReturnType<typeof peerSide> }> = [];
+  for (const [name, server] of settings.servers) {
+    if (name === 'torch-reverse') {
+      if (K !== parameterNames.length) continue;
+      const tape = replicates * agents * steps * tapeBytesPerAgentStep;
+      const cap = Math.min(8 * 2 ** 30, 0.4 * freemem());
+      if (tape > cap) {
+        notes.push(`torch-reverse skipped: its tape would need about ${(tape / 2 ** 30).toFixed(1)} GiB (cap ${(cap / 2 ** 30).toFixed(1)} GiB)`);
+        continue;
+      }
+    }
+    const job = { model: c.name, replicates, agents, steps, tangents: K, repeats: settings.timing.repeats, seed: 1, threads: settings.torchThreads };
+    try {
+      const warmUp = await server.warmUp(job);
+      peers.push({ name, warmUp, side: peerSide(server, warmUp, settings.budgetSeconds) });
+    } catch (error) {
+      notes.push((error as Error).message);
+    }
+  }
+  let rounds = 0;
+  try {
+    rounds = await interleave([ag, ...peers.map((p) => p.side)], settings.timing);
+  } catch (error) {
+    // A peer that fails mid-row loses its cells; agentgrad's figure is still measured.
+    notes.push((error as Error).message);
+    peers.length = 0;
+    if (ag.seconds.length === 0) ag.seconds.push(...(await ag.time(settings.timing.minSeconds)));
+  }
+  const agentSteps = replicates * agents * steps;
+  const agMedian = median(ag.seconds);
+  const row: PeerRow = {
+    model: c.name,
+    tangents: K,
+    replicates,
+    agents,
+    steps,
+    rounds,
+    agentgrad: {
+      agentStepsPerSecond: agentSteps / agMedian,
+      medianSeconds: agMedian,
+      runs: ag.seconds.length,
+      backend: warm.backend,
+      summary: summaryOf(warm.values, warm.tangents, replicates, steps + 1, K),
+    },
+    peers: {},
+    notes,
+  };
+  for (const { name, warmUp, side } of peers) {
+    const peerMedian = median(side.seconds);
+    row.peers[name] = {
+      agentStepsPerSecond: agentSteps / peerMedian,
+      medianSeconds: peerMedian,
+      ratio: peerMedian / agMedian,
+      runs: side.seconds.length,
+      warmUpOnly: side.warmUpOnly,
+      threads: warmUp.threads,
+      method: warmUp.method,
+      summary: warmUp.summary,
+    };
+  }
+  return row;
 }
 
 function rate(x: number): string {

@@ -81,15 +81,30 @@ export function pythonWith(module: 'numpy' | 'torch'): PythonFor {
   return found;
 }
 
-/** Runs one job; returns the peer's report or throws with its stderr. */
+/**
+ * The environment a peer runs in: its BLAS and OpenMP pools held to `threads` (NumPy's OpenBLAS
+ * otherwise starts a thread per core for einsum, and its idle threads spin on a core for a while
+ * after each call, which slowed the agentgrad runs after a NumPy turn by up to 1.7 times).
+ */
+export function peerEnvironment(threads: number): NodeJS.ProcessEnv {
+  const n = String(threads);
+  return { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
+}
+
+export function peerScript(peer: PeerName): string {
+  return join(peersDir, peer === 'numpy' ? 'numpy_peer.py' : 'torch_peer.py');
+}
+
+/** Runs one job in a process of its own; returns the peer's report or throws with its stderr. */
 export function runPeer(python: string, peer: PeerName, job: PeerJob, timeoutSeconds = 900): PeerResult {
-  const script = join(peersDir, peer === 'numpy' ? 'numpy_peer.py' : 'torch_peer.py');
+  const script = peerScript(peer);
   const fullJob = peer === 'numpy' ? job : { ...job, mode: peer === 'torch-reverse' ? 'reverse' : 'forward' };
   const r = spawnSync(python, [script, JSON.stringify(fullJob)], {
     encoding: 'utf8',
     timeout: timeoutSeconds * 1000,
     maxBuffer: 16 * 2 ** 20,
     cwd: peersDir,
+    env: peerEnvironment(peer === 'numpy' ? 1 : job.threads ?? 1),
   });
   if (r.status !== 0) {
     const why = r.error ? r.error.message : `exit ${r.status ?? r.signal}`;

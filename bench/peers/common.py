@@ -5,6 +5,10 @@ A job is a JSON object given as argv[1] or on stdin:
    "tangents": K, "repeats": 5, "seed": 1, "budgetSeconds": 20, ...peer-specific keys}
 The report (one JSON line on stdout) holds every timed run, the median, agent-steps/s, the peak
 RSS of the process (resource.getrusage, bytes) and a summary of the outputs for sanity checks.
+
+With --serve instead of a job, a peer stays up and takes requests, one JSON line each on stdin,
+answering each with one JSON line on stdout, so that the bench can interleave its timed runs with
+agentgrad's (see serve).
 """
 import json
 import resource
@@ -26,7 +30,10 @@ TAU = 0.1  # temperature of the Concrete relaxation of Bernoulli draws
 
 def read_job():
     text = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read()
-    job = json.loads(text)
+    return checked_job(json.loads(text))
+
+
+def checked_job(job):
     for key in ("model", "replicates", "agents", "steps"):
         if key not in job:
             raise SystemExit(f"job lacks '{key}'")
@@ -107,3 +114,43 @@ def report(peer, job, seconds, summary, warm_up_only, extra=None):
     if extra:
         out.update(extra)
     print(json.dumps(out))
+
+
+def serving():
+    return len(sys.argv) > 1 and sys.argv[1] == "--serve"
+
+
+def serve(prepare):
+    """Answers requests on stdin until it closes. prepare(job) checks a job and returns
+    (run, extra): run() runs it once and returns its summary; extra goes into the warm-up answer.
+
+      {"op": "warm-up", "job": {...}} -> {"seconds": s, "summary": ..., ...extra}: makes the job
+          current and runs it once, untimed by the caller's measure;
+      {"op": "time", "minSeconds": m} -> {"seconds": [...]}: times runs of the current job, at
+          least one and until they add up to m;
+    and an answer {"error": "..."} to a request that fails, after which the server goes on.
+    """
+    run = None
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+            if request["op"] == "warm-up":
+                run = None
+                run, extra = prepare(checked_job(request["job"]))
+                start = time.perf_counter()
+                summary = run()
+                answer = {"seconds": time.perf_counter() - start, "summary": summary, **extra}
+            elif request["op"] == "time":
+                if run is None:
+                    raise ValueError("'time' before any 'warm-up'")
+                seconds = []
+                while not seconds or sum(seconds) < request["minSeconds"]:
+                    start = time.perf_counter()
+                    run()
+                    seconds.append(time.perf_counter() - start)
+                answer = {"seconds": seconds}
+            else:
+                raise ValueError(f"unknown op {request['op']!r}")
+        except (Exception, SystemExit) as error:  # SystemExit: a job the peer rejects
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)

@@ -13,11 +13,12 @@ Randomness: NumPy's Philox generator (the same workload as agentgrad, not the sa
 
 Usage: python numpy_peer.py '{"model": "volatility", "replicates": 8, "agents": 1000,
                               "steps": 100, "tangents": 4, "repeats": 5}'
+       python numpy_peer.py --serve    (requests on stdin: common.serve)
 """
 import numpy as np
 
 from common import (RANDOM_WALK_THETA, RESET_PROBABILITY, SHARPNESS, SIR_DT, SIR_PARAMETERS, SIR_THETA, TAU,
-                    VOLATILITY_PARAMETERS, VOLATILITY_THETA, read_job, report, time_runs)
+                    VOLATILITY_PARAMETERS, VOLATILITY_THETA, read_job, report, serve, serving, time_runs)
 
 F = np.float32
 
@@ -236,13 +237,21 @@ def sir(job):
     return summary
 
 
-def main():
-    job = read_job()
+def prepare(job):
+    """The job's run (returning its summary) and the report's fields about the method."""
     model = {"randomWalk": random_walk, "volatility": volatility, "sir": sir}[job["model"]]
-    run = lambda: model(job)
+    extra = {"version": np.__version__, "threads": 1, "method": "primal" if job["tangents"] == 0 else "hand-written duals"}
+    return (lambda: model(job)), extra
+
+
+def main():
+    if serving():
+        serve(prepare)
+        return
+    job = read_job()
+    run, extra = prepare(job)
     seconds, summary, warm_up_only = time_runs(run, job)
-    report("numpy", job, seconds, summary, warm_up_only,
-           {"version": np.__version__, "threads": 1, "method": "primal" if job["tangents"] == 0 else "hand-written duals"})
+    report("numpy", job, seconds, summary, warm_up_only, extra)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ import os
 import torch
 import torch.autograd.forward_ad as fwAD
 
-from common import RESET_PROBABILITY, SHARPNESS, SIR_DT, TAU, parameter_values, read_job, report, time_runs
+from common import (RESET_PROBABILITY, SHARPNESS, SIR_DT, TAU, parameter_values, read_job, report, serve, serving,
+                    time_runs)
 
 F = torch.float32
 
@@ -133,10 +134,9 @@ def run_reverse(simulate, values, job):
     return {"meanSumOutputs": float(loss) / R, "meanGradient": [float(t.grad) / R for t in theta]}
 
 
-def main():
-    job = read_job()
+def prepare(job):
+    """The job's run (returning its summary) and the report's fields about the method."""
     torch.set_num_threads(int(job.get("threads") or os.cpu_count() or 1))
-    torch.set_num_interop_threads(1)
     values = parameter_values(job["model"])
     mode = job.get("mode", "forward")
     if mode not in ("forward", "reverse"):
@@ -149,11 +149,20 @@ def main():
         run = lambda: run_reverse(simulate, values, job)
     else:
         run = lambda: run_forward(simulate, values, job)
-    seconds, summary, warm_up_only = time_runs(run, job)
     method = ("reverse (loss = sum of outputs, backward)" if mode == "reverse" else
               "primal, no_grad" if job["tangents"] == 0 else f"forward_ad, {job['tangents']} dual pass(es)")
-    report(f"torch-{mode}", job, seconds, summary, warm_up_only,
-           {"version": torch.__version__, "threads": torch.get_num_threads(), "method": method, "mode": mode})
+    return run, {"version": torch.__version__, "threads": torch.get_num_threads(), "method": method, "mode": mode}
+
+
+def main():
+    torch.set_num_interop_threads(1)
+    if serving():
+        serve(prepare)
+        return
+    job = read_job()
+    run, extra = prepare(job)
+    seconds, summary, warm_up_only = time_runs(run, job)
+    report(f"torch-{extra['mode']}", job, seconds, summary, warm_up_only, extra)
 
 
 if __name__ == "__main__":
