@@ -91,6 +91,7 @@ export interface NativeInternals {
   dual(fn: string, x: number, y?: number): [number, number, number];
   bernoulli(p: number, u: number, mode: DiscreteModeName, tau: number): [number, number, number, number];
   threshold(x: number, a: number, mode: DiscreteModeName, sharpness: number): [number, number];
+  deadZoneSign(x: number, w: number, mode: DiscreteModeName, sharpness: number, dtype: Dtype): [number, number, number];
 }
 
 export interface NativeAddon {

@@ -159,3 +159,50 @@ test('thresholds: hard value, sigmoid surrogate, straight-through tangent', (t) 
   t.is(sd, rd);
   t.deepEqual(threshold(0.3, 0.1, 'score', k), [1, 0]);
 });
+
+// sigmoid'(z) in double, without cancellation in either tail.
+function sigmoidSlope(z: number): number {
+  const e = Math.exp(-Math.abs(z));
+  return e / (1 + e) ** 2;
+}
+
+// The volatility model's orders: 1[x > w] - 1[x < -w], its straight-through tangents those of the
+// surrogates sigmoid(k (x - w)) - sigmoid(k (-w - x)). The two slopes come from one exp (the far
+// one from the near one and e^-k|x|), so they are held to the double-precision formula on both
+// sides of the band, for bands of either sign, and out into the tails where the far slope is
+// below float32's normal range (there within that range's absolute floor). An exp whose argument
+// y is rounded to the dtype is off by about |y| eps, and the far slope compounds three of them:
+// the tolerance is a few ulps plus 3 k (|x| + |w|) eps.
+test('dead-zone sign: hard value, straight-through tangents of both surrogates in float32 and float64', (t) => {
+  const { deadZoneSign } = native().internals;
+  const k = 5;
+  const precision = { float32: { eps: 1.5e-7, floor: 4 * k * 1.17549435e-38 }, float64: { eps: 3e-16, floor: 1e-300 } } as const;
+  let compared = 0;
+  for (const x of [-20, -3, -1.2, -0.4, -1e-3, 0, 2e-4, 0.3, 0.9, 1.5, 4, 17.5, 25]) {
+    for (const w of [-2.5, -0.2, 0, 1e-3, 0.1, 0.7, 1, 2.7, 10, 21]) {
+      const hard = (x > w ? 1 : 0) - (-w > x ? 1 : 0);
+      const minus = k * sigmoidSlope(k * (x - w));
+      const plus = k * sigmoidSlope(k * (x + w));
+      for (const dtype of ['float32', 'float64'] as const) {
+        const relative = precision[dtype].eps * (4 + 3 * k * (Math.abs(x) + Math.abs(w)));
+        const absolute = precision[dtype].floor;
+        const [value, dx, dw] = deadZoneSign(x, w, 'straight-through', k, dtype);
+        t.is(value, hard, `x=${x} w=${w} ${dtype}`);
+        t.true(Math.abs(dx - (minus + plus)) <= relative * (minus + plus) + absolute, `x=${x} w=${w} ${dtype}: d/dx ${dx} vs ${minus + plus}`);
+        // plus - minus cancels near w = 0, in the formula as in the code: held to the slopes' scale.
+        t.true(Math.abs(dw - (plus - minus)) <= relative * (minus + plus) + absolute, `x=${x} w=${w} ${dtype}: d/dw ${dw} vs ${plus - minus}`);
+        t.deepEqual(deadZoneSign(x, w, 'smoothed', k, dtype), [value, dx, dw]);
+        t.deepEqual(deadZoneSign(x, w, 'exact', k, dtype), [hard, 0, 0]);
+        t.deepEqual(deadZoneSign(x, w, 'score', k, dtype), [hard, 0, 0]);
+        compared++;
+      }
+      const [relaxedValue, relaxedDx, relaxedDw] = deadZoneSign(x, w, 'relaxed', k, 'float64');
+      t.true(Math.abs(relaxedValue - (sigmoid(k * (x - w)) - sigmoid(k * (-w - x)))) < 1e-12, `relaxed x=${x} w=${w}`);
+      t.true(Math.abs(relaxedDx - (minus + plus)) <= 1e-13 * (minus + plus) + 1e-300 && Math.abs(relaxedDw - (plus - minus)) <= 1e-13 * (minus + plus) + 1e-300, `relaxed x=${x} w=${w}`);
+    }
+  }
+  t.is(compared, 260);
+  // Far out the slopes vanish without NaN: e^-|c - m| and e^-c are both 0 there.
+  t.deepEqual(deadZoneSign(40, 0.5, 'straight-through', 5, 'float32'), [1, 0, 0]);
+  t.deepEqual(deadZoneSign(0.5, 40, 'straight-through', 5, 'float32'), [0, 0, 0]);
+});

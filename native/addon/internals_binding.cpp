@@ -142,6 +142,29 @@ Napi::Value threshold(const Napi::CallbackInfo& info) {
   return out;
 }
 
+template <class T>
+Napi::Array dead_zone_sign_in(Napi::Env env, double x, double w, const DiscreteOptions& options) {
+  using D = Dual<T, 2>;
+  const D r = DeadZoneSign<D>(D::variable(static_cast<T>(x), 0), options)(D::variable(static_cast<T>(w), 1));
+  Napi::Array out = Napi::Array::New(env, 3);
+  out.Set(0u, static_cast<double>(r.v));
+  out.Set(1u, static_cast<double>(r.d[0]));
+  out.Set(2u, static_cast<double>(r.d[1]));
+  return out;
+}
+
+// deadZoneSign(x, w, mode, sharpness, dtype) -> [1[x > w] - 1[x < -w] under the mode, d/dx, d/dw],
+// computed in the dtype's precision
+Napi::Value dead_zone_sign_binding(const Napi::CallbackInfo& info) {
+  const double x = finite_number(info[0], "x");
+  const double w = finite_number(info[1], "w");
+  const DiscreteOptions options = options_from(info[2], 0.1, finite_number(info[3], "sharpness"));
+  const std::string dtype = string_value(info[4], "dtype");
+  if (dtype == "float64") return dead_zone_sign_in<double>(info.Env(), x, w, options);
+  if (dtype == "float32") return dead_zone_sign_in<float>(info.Env(), x, w, options);
+  throw_range_error("dtype must be 'float32' or 'float64', got '" + dtype + "'");
+}
+
 template <Napi::Value (*F)(const Napi::CallbackInfo&)>
 Napi::Value guarded(const Napi::CallbackInfo& info) {
   try {
@@ -160,6 +183,7 @@ Napi::Object internals(Napi::Env env) {
   o.Set("dual", Napi::Function::New(env, guarded<dual>, "dual"));
   o.Set("bernoulli", Napi::Function::New(env, guarded<bernoulli_draw>, "bernoulli"));
   o.Set("threshold", Napi::Function::New(env, guarded<threshold>, "threshold"));
+  o.Set("deadZoneSign", Napi::Function::New(env, guarded<dead_zone_sign_binding>, "deadZoneSign"));
   return o;
 }
 

@@ -189,4 +189,82 @@ AG_HD AG_INLINE S above(const S& x, const S& a, const DiscreteOptions& options) 
   }
 }
 
+template <class T>
+AG_HD AG_INLINE constexpr T smallest_normal() {
+  return sizeof(T) == sizeof(float) ? T(1.17549435e-38f) : T(2.2250738585072014e-308);
+}
+
+// 1[x > w] - 1[x < -w] for one x and many widths w: sign(x) outside the band [-w, w], 0 inside it,
+// two hard thresholds with the surrogates sigmoid(k (x - w)) and sigmoid(k (-w - x)). Straight-
+// through and smoothed take the surrogates' tangents, k s- (dx - dw) + k s+ (dx + dw) with
+// s-+ = sigmoid'(k (x -+ w)), from one exp and one division per width instead of two of each
+// (slopes, below). What depends on x alone is computed once, outside the agent loop: a
+// loop-invariant exp inside it keeps GCC from vectorising the loop. Relaxed and the exact modes
+// are the two thresholds of `above`.
+template <class S>
+class DeadZoneSign {
+ public:
+  using T = RealOf<S>;
+
+  AG_HD DeadZoneSign(const S& x, const DiscreteOptions& options)
+      : x_(x), options_(options), k_(T(options.sharpness)), abs_x_(abs(value(x))), exp_minus_centre_(exp(-(k_ * abs_x_))) {}
+
+  AG_HD AG_INLINE S operator()(const S& w) const {
+    const T xv = value(x_), wv = value(w);
+    const T hard = (xv > wv ? T(1) : T(0)) - (-wv > xv ? T(1) : T(0));
+    constexpr bool kValueOnly = ScalarTraits<S>::tangents == 0;
+    const DiscreteMode mode = options_.mode;
+    if (kValueOnly && (mode == DiscreteMode::straight_through || mode == DiscreteMode::smoothed)) return S(hard);
+    switch (mode) {
+      case DiscreteMode::relaxed:
+        return above(x_, w, options_) - above(-w, x_, options_);
+      case DiscreteMode::straight_through:
+      case DiscreteMode::smoothed: {
+        T minus, plus;
+        slopes(wv, minus, plus);
+        return with_combined_tangents(hard, x_, k_ * (minus + plus), w, k_ * (plus - minus));
+      }
+      case DiscreteMode::score:
+      case DiscreteMode::exact:
+      default:
+        return S(hard);
+    }
+  }
+
+ private:
+  // sigmoid'(k (x - w)) and sigmoid'(k (x + w)). With c = k |x|, m = k |w|, E = e^-c and
+  // n = e^-|c - m| (taken as k ||x| - |w||, which is exact where |x| and |w| are close), the
+  // arguments are, up to sign (sigmoid' is even), c - m and c + m, so
+  //   sigmoid'(c - m) = n / (1 + n)^2,  sigmoid'(c + m) = f / (1 + f)^2 with f = e^-(c + m),
+  // f = n E^2 (m >= c) or E^2 / n (m < c), hence sigmoid'(c + m) = E^2 n / D^2 with
+  // D = 1 + n E^2 or n + E^2. One division gives 1 / (1 + n) and 1 / D; the far slope is taken as
+  // A (A n) with A = E / D, whose factors (about e^-m and e^-c) are no smaller than the slope, so
+  // it underflows only where the slope itself leaves the normal range.
+  AG_HD AG_INLINE void slopes(T w, T& minus, T& plus) const {
+    const T abs_w = abs(w);
+    const T near = exp(-(k_ * abs(abs_x_ - abs_w)));
+    // Both forms are computed and one selected, so that agent loops stay branch-free. D is below
+    // the normal range only where n is, and then both slopes are too (E <= n): D is raised to
+    // the smallest normal number there, which keeps 1 / D finite and leaves each slope below it.
+    const T e2 = exp_minus_centre_ * exp_minus_centre_;
+    const T wide = T(1) + near * e2;
+    const T narrow = near + e2;
+    const T d_raw = abs_w >= abs_x_ ? wide : narrow;
+    const T d = d_raw > smallest_normal<T>() ? d_raw : smallest_normal<T>();
+    const T near_plus_one = T(1) + near;
+    const T inverse = T(1) / (near_plus_one * d);
+    const T near_side = d * inverse;                          // 1 / (1 + n)
+    const T a = exp_minus_centre_ * (near_plus_one * inverse);  // E / D
+    const T near_slope = near * near_side * near_side;
+    const T far_slope = a * (a * near);
+    const bool same_sign = value(x_) * w >= T(0);  // then |x - w| = ||x| - |w||
+    minus = same_sign ? near_slope : far_slope;
+    plus = same_sign ? far_slope : near_slope;
+  }
+
+  S x_;
+  DiscreteOptions options_;
+  T k_, abs_x_, exp_minus_centre_;
+};
+
 }  // namespace ag

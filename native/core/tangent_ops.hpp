@@ -20,6 +20,19 @@ AG_HD AG_INLINE Dual<T, K> with_scaled_tangents(T v, const Dual<T, K>& source, T
   return r;
 }
 
+// A value `v` whose tangents are `scale_a` times those of `a` plus `scale_b` times those of `b`.
+template <class T>
+AG_HD AG_INLINE T with_combined_tangents(T v, T /*a*/, T /*scale_a*/, T /*b*/, T /*scale_b*/) {
+  return v;
+}
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> with_combined_tangents(T v, const Dual<T, K>& a, T scale_a, const Dual<T, K>& b, T scale_b) {
+  Dual<T, K> r(v);
+  AG_UNROLL_TANGENTS
+  for (int k = 0; k < K; ++k) r.d[k] = scale_a * a.d[k] + scale_b * b.d[k];
+  return r;
+}
+
 // The value `v` with the tangents of `source` (straight-through).
 template <class S>
 AG_HD AG_INLINE S with_tangents_of(RealOf<S> v, const S& source) {

@@ -128,6 +128,9 @@ class TeamDraws {
   }
   // 1[x > a] under the team's estimator mode.
   AG_HD AG_INLINE S above(const S& x, const S& a) const { return ag::above(x, a, discrete()); }
+  // w -> 1[x > w] - 1[x < -w] under the team's estimator mode; taken once outside an agent loop
+  // and evaluated inside it for each agent's w.
+  AG_HD AG_INLINE DeadZoneSign<S> dead_zone_sign(const S& x) const { return DeadZoneSign<S>(x, discrete()); }
 
  protected:
   DrawKey key_;

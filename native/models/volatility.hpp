@@ -52,10 +52,8 @@ struct Volatility {
   AG_HD static void step(Team& team, const S* theta, const double* settings, State<S>& state, int t) {
     using T = RealOf<S>;
     const S signal = theta[kSigmaEps] * team.common_normal(t, kSlotSignal);
-    const S demand = team.sum([&](int i) {
-      const S nu = state.threshold.get(i);
-      return team.above(signal, nu) - team.above(-nu, signal);
-    });
+    const auto order = team.dead_zone_sign(signal);  // order(nu) = 1[signal > nu] - 1[signal < -nu]
+    const S demand = team.sum([&](int i) { return order(state.threshold.get(i)); });
     state.r = demand / (T(team.agents()) * theta[kEta]);
     const S magnitude = abs(state.r);
     const T reset_probability = T(settings[kResetProbability]);
