@@ -154,3 +154,15 @@ def serve(prepare):
         except (Exception, SystemExit) as error:  # SystemExit: a job the peer rejects
             answer = {"error": f"{type(error).__name__}: {error}"}
         print(json.dumps(answer), flush=True)
+
+
+def command_line(prepare):
+    """A peer's main: with --serve, serve(prepare); else run the job of argv[1] (or stdin) and print
+    its report. prepare(job) returns (run, extra), extra naming the peer under "peer"."""
+    if serving():
+        serve(prepare)
+        return
+    job = read_job()
+    run, extra = prepare(job)
+    seconds, summary, warm_up_only = time_runs(run, job)
+    report(extra["peer"], job, seconds, summary, warm_up_only, extra)

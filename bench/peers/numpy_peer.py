@@ -18,7 +18,7 @@ Usage: python numpy_peer.py '{"model": "volatility", "replicates": 8, "agents": 
 import numpy as np
 
 from common import (RANDOM_WALK_THETA, RESET_PROBABILITY, SHARPNESS, SIR_DT, SIR_PARAMETERS, SIR_THETA, TAU,
-                    VOLATILITY_PARAMETERS, VOLATILITY_THETA, read_job, report, serve, serving, time_runs)
+                    VOLATILITY_PARAMETERS, VOLATILITY_THETA, command_line)
 
 F = np.float32
 
@@ -240,19 +240,9 @@ def sir(job):
 def prepare(job):
     """The job's run (returning its summary) and the report's fields about the method."""
     model = {"randomWalk": random_walk, "volatility": volatility, "sir": sir}[job["model"]]
-    extra = {"version": np.__version__, "threads": 1, "method": "primal" if job["tangents"] == 0 else "hand-written duals"}
+    extra = {"peer": "numpy", "version": np.__version__, "threads": 1, "method": "primal" if job["tangents"] == 0 else "hand-written duals"}
     return (lambda: model(job)), extra
 
 
-def main():
-    if serving():
-        serve(prepare)
-        return
-    job = read_job()
-    run, extra = prepare(job)
-    seconds, summary, warm_up_only = time_runs(run, job)
-    report("numpy", job, seconds, summary, warm_up_only, extra)
-
-
 if __name__ == "__main__":
-    main()
+    command_line(prepare)

@@ -23,8 +23,7 @@ import os
 import torch
 import torch.autograd.forward_ad as fwAD
 
-from common import (RESET_PROBABILITY, SHARPNESS, SIR_DT, TAU, parameter_values, read_job, report, serve, serving,
-                    time_runs)
+from common import RESET_PROBABILITY, SHARPNESS, SIR_DT, TAU, command_line, parameter_values
 
 F = torch.float32
 
@@ -151,19 +150,9 @@ def prepare(job):
         run = lambda: run_forward(simulate, values, job)
     method = ("reverse (loss = sum of outputs, backward)" if mode == "reverse" else
               "primal, no_grad" if job["tangents"] == 0 else f"forward_ad, {job['tangents']} dual pass(es)")
-    return run, {"version": torch.__version__, "threads": torch.get_num_threads(), "method": method, "mode": mode}
-
-
-def main():
-    torch.set_num_interop_threads(1)
-    if serving():
-        serve(prepare)
-        return
-    job = read_job()
-    run, extra = prepare(job)
-    seconds, summary, warm_up_only = time_runs(run, job)
-    report(f"torch-{extra['mode']}", job, seconds, summary, warm_up_only, extra)
+    return run, {"peer": f"torch-{mode}", "version": torch.__version__, "threads": torch.get_num_threads(), "method": method, "mode": mode}
 
 
 if __name__ == "__main__":
-    main()
+    torch.set_num_interop_threads(1)
+    command_line(prepare)
