@@ -34,8 +34,11 @@ export class PeerServer {
       this.stderrTail = (this.stderrTail + chunk).slice(-2000);
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.answer(line));
+    // A write to a peer that has exited fails with EPIPE; the exit handler below reports it.
+    this.child.stdin.on('error', () => undefined);
     const fail = (why: string): void => {
-      this.exited = new Error(`${peer} peer ${why}: ${this.stderrTail.trim().split('\n').slice(-3).join(' | ')}`);
+      const stderr = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+      this.exited = new Error(`${peer} peer ${why}${stderr ? `: ${stderr}` : ''}`);
       for (const p of this.pending.splice(0)) p.reject(this.exited);
     };
     this.child.on('error', (error) => fail(`failed to start (${error.message})`));
