@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-import { peerEnvironment, peerScript, peersDir, type PeerJob, type PeerName } from './python.js';
+import { peerEnvironment, peerJob, peerScript, peersDir, type PeerJob, type PeerName } from './python.js';
 
 export interface PeerWarmUp {
   seconds: number;
@@ -47,8 +47,7 @@ export class PeerServer {
 
   /** Makes `job` the current one and runs it once. */
   async warmUp(job: PeerJob): Promise<PeerWarmUp> {
-    const mode = this.peer === 'numpy' ? {} : { mode: this.peer === 'torch-reverse' ? 'reverse' : 'forward' };
-    return (await this.request({ op: 'warm-up', job: { ...job, ...mode } })) as unknown as PeerWarmUp;
+    return (await this.request({ op: 'warm-up', job: peerJob(this.peer, job) })) as unknown as PeerWarmUp;
   }
 
   /** Times runs of the current job: at least one, and until they add up to `minSeconds`. */

@@ -95,11 +95,15 @@ export function peerScript(peer: PeerName): string {
   return join(peersDir, peer === 'numpy' ? 'numpy_peer.py' : 'torch_peer.py');
 }
 
+/** The job as `peer` takes it: the PyTorch peers read their mode from it. */
+export function peerJob(peer: PeerName, job: PeerJob): PeerJob {
+  return peer === 'numpy' ? job : { ...job, mode: peer === 'torch-reverse' ? 'reverse' : 'forward' };
+}
+
 /** Runs one job in a process of its own; returns the peer's report or throws with its stderr. */
 export function runPeer(python: string, peer: PeerName, job: PeerJob, timeoutSeconds = 900): PeerResult {
   const script = peerScript(peer);
-  const fullJob = peer === 'numpy' ? job : { ...job, mode: peer === 'torch-reverse' ? 'reverse' : 'forward' };
-  const r = spawnSync(python, [script, JSON.stringify(fullJob)], {
+  const r = spawnSync(python, [script, JSON.stringify(peerJob(peer, job))], {
     encoding: 'utf8',
     timeout: timeoutSeconds * 1000,
     maxBuffer: 16 * 2 ** 20,
