@@ -94,12 +94,17 @@ for (const [name, run, type, message] of cases) {
   });
 }
 
-test('an AbortSignal stops a running simulation with an AbortError', async (t) => {
-  const controller = new AbortController();
-  const running = simulate(models.volatility({ agents: 1000, steps: 1000 }), theta, { replicates: 2000, signal: controller.signal, threads: 1 });
-  setTimeout(() => controller.abort(), 50);
-  const error = await t.throwsAsync(running);
-  t.is(error?.name, 'AbortError');
-  const aborted = AbortSignal.abort();
-  t.is((await t.throwsAsync(simulate(vol, theta, { signal: aborted })))?.name, 'AbortError');
-});
+for (const threads of [1, 2]) {
+  test(`an AbortSignal stops a running simulation on ${threads} thread(s) with an AbortError, and the next run is unaffected`, async (t) => {
+    const controller = new AbortController();
+    const running = simulate(models.volatility({ agents: 1000, steps: 1000 }), theta, { replicates: 2000, signal: controller.signal, threads });
+    setTimeout(() => controller.abort(), 50);
+    const error = await t.throwsAsync(running);
+    t.is(error?.name, 'AbortError');
+    const aborted = AbortSignal.abort();
+    t.is((await t.throwsAsync(simulate(vol, theta, { signal: aborted })))?.name, 'AbortError');
+    const after = await simulate(vol, theta, { replicates: 8, seed: 3, threads });
+    const alone = await simulate(vol, theta, { replicates: 8, seed: 3, threads: 1 });
+    t.deepEqual(Array.from(after.values), Array.from(alone.values));
+  });
+}
