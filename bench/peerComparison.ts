@@ -21,6 +21,7 @@ import { models, simulate, type Model, type SimulateOptions } from '../lib/index
 import { interleave, type InterleaveOptions, type TimedSide } from './interleave.js';
 import { PeerServer, type PeerWarmUp } from './peerServer.js';
 import { pythonWith, type PeerName } from './python.js';
+import { StealMeter } from './steal.js';
 
 export interface PeerCell {
   agentStepsPerSecond: number;
@@ -42,7 +43,15 @@ export interface PeerRow {
   steps: number;
   /** Rounds of turns agentgrad and the peers took (interleave.ts). */
   rounds: number;
-  agentgrad: { agentStepsPerSecond: number; medianSeconds: number; runs: number; backend: string; summary: Record<string, unknown> };
+  agentgrad: {
+    agentStepsPerSecond: number;
+    medianSeconds: number;
+    runs: number;
+    backend: string;
+    summary: Record<string, unknown>;
+    /** The hypervisor's share of all cores' ticks during agentgrad's turns (steal.ts), or null. */
+    stolen: number | null;
+  };
   peers: Partial<Record<PeerName, PeerCell>>;
   notes: string[];
 }
@@ -109,22 +118,25 @@ function summaryOf(values: ArrayLike<number>, tangents: ArrayLike<number> | null
 const maxRuns = 1000;
 
 // agentgrad's side of a row: simulate() timed from the calling thread, as a user awaits it.
-function agentgradSide(model: Model, theta: Record<string, number>, options: SimulateOptions): TimedSide {
+function agentgradSide(model: Model, theta: Record<string, number>, options: SimulateOptions): TimedSide & { steal: StealMeter } {
+  const steal = new StealMeter();
   return {
     budgetSeconds: Infinity,
     seconds: [],
-    async time(minSeconds) {
-      const seconds: number[] = [];
-      let spent = 0;
-      while (seconds.length === 0 || spent < minSeconds) {
-        const start = performance.now();
-        await simulate(model, theta, options);
-        const elapsed = (performance.now() - start) / 1000;
-        seconds.push(elapsed);
-        spent += elapsed;
-      }
-      return seconds;
-    },
+    steal,
+    time: (minSeconds) =>
+      steal.during(async () => {
+        const seconds: number[] = [];
+        let spent = 0;
+        while (seconds.length === 0 || spent < minSeconds) {
+          const start = performance.now();
+          await simulate(model, theta, options);
+          const elapsed = (performance.now() - start) / 1000;
+          seconds.push(elapsed);
+          spent += elapsed;
+        }
+        return seconds;
+      }),
   };
 }
 
@@ -233,6 +245,7 @@ async function peerRow(c: ModelCase, K: number, parameterNames: string[], [repli
       runs: ag.seconds.length,
       backend: warm.backend,
       summary: summaryOf(warm.values, warm.tangents, replicates, steps + 1, K),
+      stolen: ag.steal.fraction(),
     },
     peers: {},
     notes,
@@ -282,7 +295,9 @@ export function peerMarkdown(suite: PeerSuite): string {
     for (const note of r.notes) footnotes.push(`- ${r.model}, K = ${r.tangents}, ${r.replicates} × ${r.agents} × ${r.steps}: ${note}`);
   }
   const threads = suite.rows.flatMap((r) => Object.entries(r.peers).map(([p, c]) => `${p}: ${c!.threads}`));
+  const stolen = suite.rows.map((r) => r.agentgrad.stolen).filter((x): x is number => x !== null);
   const notes = [
+    ...(stolen.length > 0 ? [`hypervisor steal time during agentgrad's turns (/proc/stat): at most ${(100 * Math.max(...stolen)).toFixed(1)}% of all cores' time in a row, ${(100 * median(stolen)).toFixed(1)}% in the median row.`] : []),
     '¹ one run (its warm-up exceeded the time budget), not a median.',
     'torch fwd: one torch.autograd.forward_ad pass per tangent; torch rev: gradient of the sum of all outputs w.r.t. all parameters (rows with K = parameter count).',
     `peer threads: ${[...new Set(threads)].join(', ') || 'none'} (torch: AGENTGRAD_TORCH_THREADS, default 1, as two OpenMP threads collapse when another process shares the two cores); agentgrad uses every core.`,
