@@ -52,7 +52,8 @@
         "native/addon/request_parser.cpp",
         "native/addon/simulate_binding.cpp",
         "native/cpu/cpu_backend.cpp",
-        "native/cpu/thread_pool.cpp"
+        "native/cpu/thread_pool.cpp",
+        "native/cpu/workspace_cache.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

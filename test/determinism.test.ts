@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 
 import test from 'ava';
 
-import { models, simulate } from '../lib/index.js';
+import { graphs, models, simulate } from '../lib/index.js';
 import { repoRoot } from './helpers.js';
 
 const cases: Array<{ model: ReturnType<typeof models.volatility>; theta: Record<string, number>; mode: 'smoothed' | 'straight-through' }> = [
@@ -30,6 +30,26 @@ for (const { model, theta, mode } of cases) {
     t.notDeepEqual(Array.from(few.values), Array.from(other.values));
   });
 }
+
+// The CPU backend keeps agent-state workspaces between runs (native/cpu/workspace_cache.hpp): a run
+// must not read what an earlier run of another model left in them.
+test('every agent-state model gives the same numbers in workspaces that runs of other models left behind', async (t) => {
+  const agentModels = [
+    { model: models.randomWalk({ agents: 3000, steps: 5 }), theta: models.randomWalk().reference },
+    { model: models.volatility({ agents: 3000, steps: 5 }), theta: models.volatility().reference },
+    { model: models.sir({ agents: 3000, steps: 5 }), theta: models.sir().reference },
+    { model: models.bassDiffusion({ agents: 3000, steps: 5 }), theta: models.bassDiffusion().reference },
+    { model: models.networkSir({ graph: graphs.wattsStrogatz({ nodes: 3000, k: 4, rewire: 0.1, seed: 1 }), steps: 5 }), theta: models.networkSir().reference },
+  ];
+  const options = { replicates: 4, seed: 11, tangents: true, threads: 2, backend: 'cpu' as const };
+  for (const { model, theta } of agentModels) {
+    const first = await simulate(model, theta, options);
+    for (const other of agentModels) if (other.model !== model) await simulate(other.model, other.theta, { ...options, seed: 5 });
+    const again = await simulate(model, theta, options);
+    t.deepEqual(Buffer.from(again.values.buffer), Buffer.from(first.values.buffer), model.name);
+    t.deepEqual(Buffer.from(again.tangents!.buffer), Buffer.from(first.tangents!.buffer), model.name);
+  }
+});
 
 test('a small request runs on the calling thread and gives the numbers a worker thread gives', async (t) => {
   const model = models.volatility({ agents: 300, steps: 30 });

@@ -10,6 +10,7 @@
 #include "../models/scalar_dispatch.hpp"
 #include "cpu_kernels.hpp"
 #include "thread_pool.hpp"
+#include "workspace_cache.hpp"
 
 namespace ag::cpu {
 namespace {
@@ -95,7 +96,9 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
   visit_scalar_of<T>(bucket, [&](auto scalar_tag) {
     workspace_reals = agent_fields_reals<typename decltype(scalar_tag)::type>(Model::kAgentFields, inputs.agents);
   });
-  std::vector<std::vector<T>> workspaces(lanes, std::vector<T>(workspace_reals));
+  std::vector<WorkspaceCache::Lease> workspaces;
+  workspaces.reserve(lanes);
+  for (int lane = 0; lane < lanes; ++lane) workspaces.push_back(WorkspaceCache::shared().acquire(workspace_reals * sizeof(T)));
   const std::vector<T> table = theta_table_as<T>(request);
   const std::size_t point_length = static_cast<std::size_t>(inputs.parameters);
 
@@ -105,7 +108,7 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
       if (is_cancelled(cancel)) throw Cancelled();
       const T* point = table.empty() ? pass.theta : table.data() + static_cast<std::size_t>(r) * point_length;
       kernel(pass, point, DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete,
-             replicate_outputs<T>(buffers, layout, r), workspaces[lane].data());
+             replicate_outputs<T>(buffers, layout, r), workspaces[lane].as<T>());
     });
   }
 }
