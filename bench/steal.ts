@@ -11,16 +11,21 @@ export interface CpuTicks {
 
 /** All cores' ticks so far, or null where /proc/stat is not there (not Linux). */
 export function cpuTicks(): CpuTicks | null {
-  let text: string;
   try {
-    text = readFileSync('/proc/stat', 'utf8');
+    return ticksOfProcStat(readFileSync('/proc/stat', 'utf8'));
   } catch {
     return null;
   }
+}
+
+/** The ticks in /proc/stat's first line, or null where it does not hold the eight counts. */
+export function ticksOfProcStat(text: string): CpuTicks | null {
   // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is in user).
-  const fields = text.slice(0, text.indexOf('\n')).trim().split(/\s+/).slice(1, 9).map(Number);
-  if (fields.length < 8 || fields.some((x) => !Number.isFinite(x))) return null;
-  return { steal: fields[7]!, total: fields.reduce((a, b) => a + b, 0) };
+  const fields = text.split('\n', 1)[0]!.trim().split(/\s+/);
+  if (fields[0] !== 'cpu') return null;
+  const counts = fields.slice(1, 9).map(Number);
+  if (counts.length < 8 || counts.some((x) => !Number.isFinite(x))) return null;
+  return { steal: counts[7]!, total: counts.reduce((a, b) => a + b, 0) };
 }
 
 /** Accumulates the ticks of the intervals it is given; fraction() is steal over all of them. */

@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { cpuTicks, StealMeter } from '../bench/steal.js';
+import { cpuTicks, StealMeter, ticksOfProcStat } from '../bench/steal.js';
 
 const linux = process.platform === 'linux';
 
@@ -24,4 +24,11 @@ const linux = process.platform === 'linux';
 
 test('a meter that measured nothing reports no fraction', (t) => {
   t.is(new StealMeter().fraction(), null);
+});
+
+test('/proc/stat parsing: steal is the eighth count, the total the sum of the first eight (guest time is inside user)', (t) => {
+  const line = 'cpu  4705 150 1120 16250 520 30 45 77 900 11\ncpu0 2000 75 560 8125 260 15 20 40 450 5\n';
+  t.deepEqual(ticksOfProcStat(line), { steal: 77, total: 4705 + 150 + 1120 + 16250 + 520 + 30 + 45 + 77 });
+  t.is(ticksOfProcStat('cpu0 1 2 3 4 5 6 7 8\n'), null);
+  t.is(ticksOfProcStat('cpu 1 2 3 4 5 6 7\n'), null);
 });
