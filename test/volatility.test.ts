@@ -61,3 +61,41 @@ test('volatility: the reference setting runs with 4 tangents in float32 and give
   t.true(Array.from(sim.tangents!).every(Number.isFinite));
   t.true(Array.from(sim.tangents!).some((x) => x !== 0));
 });
+
+test('volatility: with resetProbability 1 every threshold becomes |r(t)| after step t, so from t = 2 on all agents place the same order', async (t) => {
+  const replicates = 8;
+  const steps = 40;
+  const model = models.volatility({ agents: 100, steps, resetProbability: 1 });
+  const sim = await simulate(model, truth, { replicates, seed: 3, dtype: 'float64', discrete: { mode: 'exact' } });
+  const full = 1 / truth.eta;
+  const isFull = (r: number) => Math.abs(Math.abs(r) - full) < 1e-12;
+  let stayedFull = 0;
+  let fellToZero = 0;
+  for (let replicate = 0; replicate < replicates; replicate++) {
+    const path = Array.from(sim.values.subarray(replicate * (steps + 1), (replicate + 1) * (steps + 1)));
+    for (let step = 2; step <= steps; step++) {
+      const [previous, current] = [path[step - 1]!, path[step]!];
+      t.true(current === 0 || isFull(current), `replicate ${replicate}, r(${step}) = ${current}: not 0 or ±1/eta`);
+      // All thresholds 0: every agent trades with the signal. All |r| = 1/eta: all or none do.
+      if (step > 2 && previous === 0) t.true(isFull(current), `replicate ${replicate}: r(${step - 1}) = 0 but r(${step}) = ${current}`);
+      if (step > 2 && isFull(previous)) isFull(current) ? stayedFull++ : fellToZero++;
+    }
+  }
+  // P(|eps| > 1/eta) = 0.153 with sigmaEps = 1: both outcomes occur.
+  t.true(stayedFull > 0 && fellToZero > stayedFull, `stayed at ±1/eta ${stayedFull} times, fell to 0 ${fellToZero} times`);
+});
+
+test('volatility (score mode): log p counts one reset draw per agent and step, the last step included', async (t) => {
+  const agents = 100;
+  const steps = 7;
+  const s = 0.1;
+  const model = models.volatility({ agents, steps, resetProbability: s });
+  const sim = await simulate(model, truth, { replicates: 6, seed: 5, dtype: 'float64', discrete: { mode: 'score' } });
+  t.is(sim.logProb!.length, 6);
+  for (const logProb of sim.logProb!) {
+    // log p = n log s + (N T - n) log(1 - s) for the n resets among the N T draws.
+    const resets = (logProb - agents * steps * Math.log(1 - s)) / (Math.log(s) - Math.log(1 - s));
+    t.true(Math.abs(resets - Math.round(resets)) < 1e-6, `${resets} resets: not a whole number, so not N T = ${agents * steps} draws`);
+    t.true(Math.abs(resets - s * agents * steps) < 5 * Math.sqrt(agents * steps * s * (1 - s)), `${resets} resets of ${agents * steps}`);
+  }
+});

@@ -66,28 +66,23 @@ class CpuTeam : public TeamDraws<S, Mode> {
 
   template <class F>
   AG_INLINE S sum(F&& f) {
-    PartialSums partials[1];
-    const AgentArray<S> results = AgentArray<S>::over(tile_results_[0], kTile);
-    sum_tiles([&](int i, int begin) { results.set(i - begin, f(i)); }, partials);
-    return partials[0].total();
+    PartialSums partials;
+    sum_tiles([&](int i, int lane) { partials.add(lane, f(i)); });
+    return partials.total();
   }
 
   template <class F>
   AG_INLINE SumPair<S> sum_pair(F&& f) {
-    PartialSums partials[2];
-    const AgentArray<S> firsts = AgentArray<S>::over(tile_results_[0], kTile);
-    const AgentArray<S> seconds = AgentArray<S>::over(tile_results_[1], kTile);
-    sum_tiles(
-        [&](int i, int begin) {
-          // Copied out member by member: GCC leaves a copy of the whole pair in memory and then
-          // does not vectorise the loop.
-          const SumPair<S> values = f(i);
-          const S first = values.first, second = values.second;
-          firsts.set(i - begin, first);
-          seconds.set(i - begin, second);
-        },
-        partials);
-    return SumPair<S>{partials[0].total(), partials[1].total()};
+    PartialSums firsts, seconds;
+    sum_tiles([&](int i, int lane) {
+      // Taken apart member by member: GCC leaves a copy of the whole pair in memory and then does
+      // not vectorise the loop.
+      const SumPair<S> values = f(i);
+      const S first = values.first, second = values.second;
+      firsts.add(lane, first);
+      seconds.add(lane, second);
+    });
+    return SumPair<S>{firsts.total(), seconds.total()};
   }
 
  private:
@@ -103,20 +98,11 @@ class CpuTeam : public TeamDraws<S, Mode> {
     return TileDraws(tile_draws_[declared_count_++], tile_begin_);
   }
 
-  // Per-lane sums of the tiles' results, one row of lanes per component of S.
+  // kPartialSums running sums per component of S: agent i goes to lane i mod kPartialSums, in
+  // agent order, and total() adds the lanes pairwise.
   class PartialSums {
    public:
-    void add(const Real* results, int count) {
-      for (int c = 0; c < kComponents; ++c) {
-        const Real* column = results + c * kTile;
-        Real* lanes = lanes_[c];
-        int group = 0;
-        for (; group + kPartialSums <= count; group += kPartialSums) {
-          for (int j = 0; j < kPartialSums; ++j) lanes[j] += column[group + j];
-        }
-        for (int j = 0; group + j < count; ++j) lanes[j] += column[group + j];
-      }
-    }
+    AG_INLINE void add(int lane, const S& x) { lanes().set(lane, lanes().get(lane) + x); }
     S total() {
       Real totals[kComponents];
       for (int c = 0; c < kComponents; ++c) {
@@ -129,19 +115,17 @@ class CpuTeam : public TeamDraws<S, Mode> {
     }
 
    private:
-    Real lanes_[kComponents][kPartialSums] = {};
+    AG_INLINE AgentArray<S> lanes() { return AgentArray<S>::over(lanes_[0], kPartialSums); }
+    alignas(64) Real lanes_[kComponents][kPartialSums] = {};
   };
 
-  // Runs record(i, tile begin) over the agents a tile at a time; record leaves agent i's values in
-  // tile_results_[c], whose tile partials[c] then takes up.
-  template <int Columns, class Record>
-  AG_INLINE void sum_tiles(Record&& record, PartialSums (&partials)[Columns]) {
+  // Runs accumulate(i, lane) over the agents a tile at a time.
+  template <class Accumulate>
+  AG_INLINE void sum_tiles(Accumulate&& accumulate) {
     for (int begin = 0; begin < agents_; begin += kTile) {
       const int end = std::min(begin + kTile, agents_);
       draw_tile(begin, end);
-      auto record_tile = [&](int i) { record(i, begin); };
-      visit(begin, end, record_tile);
-      for (int c = 0; c < Columns; ++c) partials[c].add(tile_results_[c], end - begin);
+      visit_in_lanes(begin, end, accumulate);
     }
     declared_count_ = 0;
   }
@@ -194,13 +178,32 @@ class CpuTeam : public TeamDraws<S, Mode> {
   // mode, where every draw adds to log_prob_ in agent order.
   template <class F>
   __attribute__((flatten)) void visit(int begin, int end, F& f) {
-    if constexpr (Mode::of(DiscreteOptions{}) == DiscreteMode::score) {
+    if constexpr (kInAgentOrder) {
       for (int i = begin; i < end; ++i) f(i);
     } else {
 #pragma GCC ivdep
       for (int i = begin; i < end; ++i) f(i);
     }
   }
+
+  // As visit, for f(i, lane) with agent i's lane of the partial sums, i mod kPartialSums (tiles
+  // start at multiples of kPartialSums): a group of kPartialSums agents at a time, so that the
+  // lanes' running sums stay in registers across a vectorised group.
+  template <class F>
+  __attribute__((flatten)) void visit_in_lanes(int begin, int end, F& f) {
+    int group = begin;
+    for (; group + kPartialSums <= end; group += kPartialSums) {
+      if constexpr (kInAgentOrder) {
+        for (int lane = 0; lane < kPartialSums; ++lane) f(group + lane, lane);
+      } else {
+#pragma GCC ivdep
+        for (int lane = 0; lane < kPartialSums; ++lane) f(group + lane, lane);
+      }
+    }
+    for (int lane = 0; group + lane < end; ++lane) f(group + lane, lane);
+  }
+
+  static constexpr bool kInAgentOrder = Mode::of(DiscreteOptions{}) == DiscreteMode::score;
 
   int agents_;
   Real* workspace_;
@@ -209,7 +212,6 @@ class CpuTeam : public TeamDraws<S, Mode> {
   Declared declared_[kMaxDeclaredDraws];
   alignas(64) Real tile_draws_[kMaxDeclaredDraws][kTile];
   alignas(64) Real tile_second_uniforms_[kTile];  // Box–Muller's u2 while a tile's normals are drawn
-  alignas(64) Real tile_results_[2][kComponents * kTile];  // up to two values per agent (sum_pair)
 };
 
 }  // namespace ag::cpu

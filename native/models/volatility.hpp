@@ -8,7 +8,9 @@
 
 #include "../core/agent_array.hpp"
 #include "../core/config.hpp"
+#include "../core/discrete.hpp"
 #include "../core/dual.hpp"
+#include "../core/tangent_ops.hpp"
 #include "model_spec.hpp"
 
 namespace ag {
@@ -48,21 +50,48 @@ struct Volatility {
     state.r = S(RealOf<S>(0));
   }
 
+  // Step t - 1's resets are taken in step t's pass over the agents, the one that sums their orders,
+  // so that each step reads and writes the thresholds once. Their draws stay keyed by step t - 1,
+  // which keeps every number what a pass of their own would give; the last step's resets, which
+  // no later step takes up, get a pass of their own.
   template <class S, class Team>
   AG_HD static void step(Team& team, const S* theta, const double* settings, State<S>& state, int t) {
     using T = RealOf<S>;
     const S signal = theta[kSigmaEps] * team.common_normal(t, kSlotSignal);
     const auto order = team.dead_zone_sign(signal);  // order(nu) = 1[signal > nu] - 1[signal < -nu]
-    const S demand = team.sum([&](int i) { return order(state.threshold.get(i)); });
-    state.r = demand / (T(team.agents()) * theta[kEta]);
-    const S magnitude = abs(state.r);
     const T reset_probability = T(settings[kResetProbability]);
-    const auto reset_uniforms = team.uniforms(t, kSlotReset);
-    team.for_each_agent([&](int i) {
-      const T reset = team.fixed_bernoulli(reset_probability, reset_uniforms(i));
-      const S nu = state.threshold.get(i);
-      state.threshold.set(i, reset * magnitude + (T(1) - reset) * nu);
-    });
+    S demand;
+    if (t > 1) {
+      const S magnitude = abs(state.r);
+      const auto reset_uniforms = team.uniforms(t - 1, kSlotReset);
+      demand = team.sum([&](int i) {
+        const S nu = reset_threshold(team, reset_probability, reset_uniforms(i), magnitude, state.threshold.get(i));
+        state.threshold.set(i, nu);
+        return order(nu);
+      });
+    } else {
+      demand = team.sum([&](int i) { return order(state.threshold.get(i)); });
+    }
+    state.r = demand / (T(team.agents()) * theta[kEta]);
+    if (t == static_cast<int>(settings[kSteps])) {
+      const S magnitude = abs(state.r);
+      const auto reset_uniforms = team.uniforms(t, kSlotReset);
+      team.for_each_agent([&](int i) {
+        state.threshold.set(i, reset_threshold(team, reset_probability, reset_uniforms(i), magnitude, state.threshold.get(i)));
+      });
+    }
+  }
+
+  // nu after its reset draw: |r| with probability s, else unchanged. Only the relaxed draw is
+  // fractional; every other mode draws exactly 0 or 1, where a select gives the blend's numbers
+  // with a third of its arithmetic.
+  template <class S, class Team>
+  AG_HD AG_INLINE static S reset_threshold(Team& team, RealOf<S> reset_probability, RealOf<S> uniform,
+                                           const S& magnitude, const S& nu) {
+    using T = RealOf<S>;
+    const T reset = team.fixed_bernoulli(reset_probability, uniform);
+    if (team.discrete().mode != DiscreteMode::relaxed) return select(reset != T(0), magnitude, nu);
+    return reset * magnitude + (T(1) - reset) * nu;
   }
 
   template <class S>
