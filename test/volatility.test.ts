@@ -1,6 +1,7 @@
 import test from 'ava';
 
 import { models, simulate } from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { checkTangents, mean, stderr, strided } from './helpers.js';
 
 const truth = { muLN: 1, sigmaLN: 0.5, sigmaEps: 1, eta: 0.7 };
@@ -98,4 +99,90 @@ test('volatility (score mode): log p counts one reset draw per agent and step, t
     t.true(Math.abs(resets - Math.round(resets)) < 1e-6, `${resets} resets: not a whole number, so not N T = ${agents * steps} draws`);
     t.true(Math.abs(resets - s * agents * steps) < 5 * Math.sqrt(agents * steps * s * (1 - s)), `${resets} resets of ${agents * steps}`);
   }
+});
+
+// A dual number over the four parameters, for the reference below.
+interface Dual4 { v: number; d: number[] }
+const dual = (v: number, d = [0, 0, 0, 0]): Dual4 => ({ v, d });
+
+// The draws of random.hpp from the Philox words, in double arithmetic: a normal is Box–Muller on
+// the two uniforms of its own call, (replicate, agent, step, slot), a float's from words 0 and 2, a
+// double's from words 0-1 and 2-3; a uniform is packed, four floats or two doubles to a call.
+function drawsOf(seed: number, dtype: 'float32' | 'float64') {
+  const { philox } = native().internals;
+  const floatUniform = (word: number) => ((word >>> 9) + 0.5) * 2 ** -23;
+  const doubleUniform = (high: number, low: number) => (Number(((BigInt(high) << 32n) | BigInt(low)) >> 12n) + 0.5) * 2 ** -52;
+  const perCall = dtype === 'float32' ? 4 : 2;
+  return {
+    normal(replicate: number, agent: number, step: number, slot: number): number {
+      const [w0, w1, w2, w3] = philox(10, [replicate, agent, step, slot], [seed, 0]);
+      const [u1, u2] = dtype === 'float32' ? [floatUniform(w0!), floatUniform(w2!)] : [doubleUniform(w0!, w1!), doubleUniform(w2!, w3!)];
+      return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    },
+    uniform(replicate: number, agent: number, step: number, slot: number): number {
+      const block = Math.floor(agent / (16 * perCall)) * 16 + (agent % 16);
+      const lane = Math.floor(agent / 16) % perCall;
+      const words = philox(10, [replicate, block, step, slot + 0x80000000], [seed, 0]);
+      return dtype === 'float32' ? floatUniform(words[lane]!) : doubleUniform(words[2 * lane]!, words[2 * lane + 1]!);
+    },
+  };
+}
+
+// Straight-through tangents of r(t) by hand: each order 1[x > nu] - 1[x < -nu] has the tangent
+// k s- (dx - dnu) + k s+ (dx + dnu), s-+ = sigmoid'(k (x -+ nu)), with x = sigmaEps eps and the
+// thresholds' tangents carried through their LogNormal start and their resets to |r|. The agent
+// loops sum the parts through nu and through x apart (DeadZoneSign::sum_over); this holds the sum
+// to the per-agent formula, over 300 agents (a partial group of 16 at the end) and three steps,
+// the reset pass inside the summing one included. float32 runs the SIMD kernels, float64 the
+// scalar ones; each is held to ten times the worst error seen (float32 rounds its draws and sums).
+test('volatility (straight-through): tangents equal the per-agent surrogate formula summed by hand, in float32 and float64', async (t) => {
+  const agents = 300;
+  const steps = 3;
+  const seed = 21;
+  const k = 4;
+  const s = 0.3;
+  const theta = { muLN: 0.2, sigmaLN: 0.8, sigmaEps: 1.3, eta: 0.7 };
+  const slope = (z: number) => { const e = Math.exp(-Math.abs(z)); return e / (1 + e) ** 2; };
+  let checked = 0;
+  for (const [dtype, tolerance] of [['float64', 1e-11], ['float32', 1e-5]] as const) {
+    const sim = await simulate(models.volatility({ agents, steps, resetProbability: s }), theta, {
+      replicates: 2, seed, dtype, tangents: true, discrete: { mode: 'straight-through', sharpness: k },
+    });
+    const draws = drawsOf(seed, dtype);
+    for (let replicate = 0; replicate < 2; replicate++) {
+      const nu: Dual4[] = Array.from({ length: agents }, (_, i) => {
+        const z = draws.normal(replicate, i, 0, 0);
+        const v = Math.exp(theta.muLN + theta.sigmaLN * z);
+        return dual(v, [v, v * z, 0, 0]);
+      });
+      let r = dual(0);
+      for (let step = 1; step <= steps; step++) {
+        const eps = draws.normal(replicate, 0xffffffff, step, 1);
+        const x = dual(theta.sigmaEps * eps, [0, 0, eps, 0]);
+        if (step > 1) {
+          const sign = r.v < 0 ? -1 : 1;
+          for (let i = 0; i < agents; i++) if (draws.uniform(replicate, i, step - 1, 2) < s) nu[i] = dual(Math.abs(r.v), r.d.map((d) => sign * d));
+        }
+        const demand = dual(0);
+        for (const w of nu) {
+          demand.v += (x.v > w.v ? 1 : 0) - (-w.v > x.v ? 1 : 0);
+          const minus = k * slope(k * (x.v - w.v));
+          const plus = k * slope(k * (x.v + w.v));
+          for (let j = 0; j < 4; j++) demand.d[j]! += minus * (x.d[j]! - w.d[j]!) + plus * (x.d[j]! + w.d[j]!);
+        }
+        const scale = agents * theta.eta;
+        r = dual(demand.v / scale, demand.d.map((d, j) => d / scale - (j === 3 ? demand.v / (scale * theta.eta) : 0)));
+        const at = replicate * (steps + 1) + step;
+        const where = `${dtype}, replicate ${replicate}`;
+        t.true(Math.abs(sim.values[at]! - r.v) <= tolerance * Math.abs(r.v), `${where}, r(${step}) = ${sim.values[at]} vs ${r.v}`);
+        t.true(r.v !== 0, `${where}, r(${step}) = 0: the resets then carry no tangents`);
+        for (let j = 0; j < 4; j++) {
+          const got = sim.tangents![at * 4 + j]!;
+          t.true(Math.abs(got - r.d[j]!) <= tolerance * (Math.abs(r.d[j]!) + 1e-2), `${where}, d r(${step}) / d ${names[j]}: ${got} vs ${r.d[j]}`);
+          checked++;
+        }
+      }
+    }
+  }
+  t.is(checked, 2 * 2 * steps * 4);
 });

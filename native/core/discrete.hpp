@@ -8,6 +8,7 @@
 #include "config.hpp"
 #include "dual.hpp"
 #include "random.hpp"
+#include "sum_pair.hpp"
 #include "tangent_ops.hpp"
 
 namespace ag {
@@ -210,28 +211,59 @@ class DeadZoneSign {
       : x_(x), options_(options), k_(T(options.sharpness)), abs_x_(abs(value(x))), exp_minus_centre_(exp(-(k_ * abs_x_))) {}
 
   AG_HD AG_INLINE S operator()(const S& w) const {
-    const T xv = value(x_), wv = value(w);
-    const T hard = (xv > wv ? T(1) : T(0)) - (-wv > xv ? T(1) : T(0));
-    constexpr bool kValueOnly = ScalarTraits<S>::tangents == 0;
-    const DiscreteMode mode = options_.mode;
-    if (kValueOnly && (mode == DiscreteMode::straight_through || mode == DiscreteMode::smoothed)) return S(hard);
-    switch (mode) {
+    const T wv = value(w);
+    if (value_only()) return S(hard(wv));
+    switch (options_.mode) {
       case DiscreteMode::relaxed:
         return above(x_, w, options_) - above(-w, x_, options_);
       case DiscreteMode::straight_through:
       case DiscreteMode::smoothed: {
         T minus, plus;
         slopes(wv, minus, plus);
-        return with_combined_tangents(hard, x_, k_ * (minus + plus), w, k_ * (plus - minus));
+        return with_combined_tangents(hard(wv), x_, k_ * (minus + plus), w, k_ * (plus - minus));
       }
       case DiscreteMode::score:
       case DiscreteMode::exact:
       default:
-        return S(hard);
+        return S(hard(wv));
     }
   }
 
+  // The sum over the team's agents of the order at width(i), width called once per agent (it may
+  // update agent i). Straight-through and smoothed sum the agents' orders with their tangents
+  // through w alone, and the surrogates' slopes in x apart; x's tangents, which every agent
+  // shares, then multiply the slopes' total once instead of each agent's slope.
+  template <class Team, class Width>
+  AG_HD AG_INLINE S sum_over(Team& team, Width&& width) const {
+    const DiscreteMode mode = options_.mode;
+    if (value_only() || (mode != DiscreteMode::straight_through && mode != DiscreteMode::smoothed)) {
+      return team.sum([&](int i) { return (*this)(width(i)); });
+    }
+    const SumPair<S, T> parts = team.sum_pair([&](int i) { return split_at(width(i)); });
+    return plus_scaled_tangents(parts.first, x_, k_ * parts.second);
+  }
+
  private:
+  // Straight-through and smoothed take no surrogate without tangents: the hard value is all.
+  AG_HD AG_INLINE bool value_only() const {
+    const DiscreteMode mode = options_.mode;
+    return ScalarTraits<S>::tangents == 0 && (mode == DiscreteMode::straight_through || mode == DiscreteMode::smoothed);
+  }
+
+  AG_HD AG_INLINE T hard(T w) const {
+    const T x = value(x_);
+    return (x > w ? T(1) : T(0)) - (-w > x ? T(1) : T(0));
+  }
+
+  // The order at w with its tangents through w, and the slope in x that its tangents through x
+  // take, over k: straight-through and smoothed.
+  AG_HD AG_INLINE SumPair<S, T> split_at(const S& w) const {
+    const T wv = value(w);
+    T minus, plus;
+    slopes(wv, minus, plus);
+    return SumPair<S, T>{with_scaled_tangents(hard(wv), w, k_ * (plus - minus)), minus + plus};
+  }
+
   // sigmoid'(k (x - w)) and sigmoid'(k (x + w)). With c = k |x|, m = k |w|, E = e^-c and
   // n = e^-|c - m| (taken as k ||x| - |w||, which is exact where |x| and |w| are close), the
   // arguments are, up to sign (sigmoid' is even), c - m and c + m, so

@@ -33,6 +33,19 @@ AG_HD AG_INLINE Dual<T, K> with_combined_tangents(T v, const Dual<T, K>& a, T sc
   return r;
 }
 
+// `base` with `scale` times the tangents of `source` added to its own.
+template <class T>
+AG_HD AG_INLINE T plus_scaled_tangents(T base, T /*source*/, T /*scale*/) {
+  return base;
+}
+template <class T, int K>
+AG_HD AG_INLINE Dual<T, K> plus_scaled_tangents(const Dual<T, K>& base, const Dual<T, K>& source, T scale) {
+  Dual<T, K> r = base;
+  AG_UNROLL_TANGENTS
+  for (int k = 0; k < K; ++k) r.d[k] += scale * source.d[k];
+  return r;
+}
+
 // The value `v` with the tangents of `source` (straight-through).
 template <class S>
 AG_HD AG_INLINE S with_tangents_of(RealOf<S> v, const S& source) {

@@ -10,8 +10,9 @@
 //   template <class F> S sum(F f);                 // sum over agents of f(i), f called once per
 //                                                  // agent, may update agent i; every member
 //                                                  // of the team receives the total
-//   template <class F> SumPair<S> sum_pair(F f);   // as sum, for an f(i) of two values summed
-//                                                  // separately, in one pass over the agents
+//   template <class F> SumPair<A, B> sum_pair(F f); // as sum, for an f(i) of two values summed
+//                                                  // separately, in one pass over the agents;
+//                                                  // A and B are each S or RealOf<S>
 //   bool is_leader() const;                        // exactly one member writes replicate outputs
 //   S total_log_prob();                            // score mode: sum of all members' log p
 //

@@ -26,7 +26,6 @@ class CpuTeam : public TeamDraws<S, Mode> {
   static constexpr int kTile = 256;
   static constexpr int kMaxDeclaredDraws = 4;
   static constexpr int kPartialSums = 16;
-  static constexpr int kComponents = static_cast<int>(AgentArray<S>::reals_per_agent());
   static_assert(kTile % kPartialSums == 0 && kTile % kAgentsPerPackedGroup<Real> == 0, "tiles hold whole groups");
 
   // The uniforms or normals declared for one (step, slot), read from the current tile.
@@ -66,23 +65,28 @@ class CpuTeam : public TeamDraws<S, Mode> {
 
   template <class F>
   AG_INLINE S sum(F&& f) {
-    PartialSums partials;
+    PartialSums<S> partials;
     sum_tiles([&](int i, int lane) { partials.add(lane, f(i)); });
     return partials.total();
   }
 
   template <class F>
-  AG_INLINE SumPair<S> sum_pair(F&& f) {
-    PartialSums firsts, seconds;
+  AG_INLINE auto sum_pair(F&& f) {
+    using Pair = decltype(f(0));
+    using First = decltype(Pair::first);
+    using Second = decltype(Pair::second);
+    PartialSums<First> firsts;
+    PartialSums<Second> seconds;
     sum_tiles([&](int i, int lane) {
       // Taken apart member by member: GCC leaves a copy of the whole pair in memory and then does
       // not vectorise the loop.
-      const SumPair<S> values = f(i);
-      const S first = values.first, second = values.second;
+      const Pair values = f(i);
+      const First first = values.first;
+      const Second second = values.second;
       firsts.add(lane, first);
       seconds.add(lane, second);
     });
-    return SumPair<S>{firsts.total(), seconds.total()};
+    return Pair{firsts.total(), seconds.total()};
   }
 
  private:
@@ -98,12 +102,14 @@ class CpuTeam : public TeamDraws<S, Mode> {
     return TileDraws(tile_draws_[declared_count_++], tile_begin_);
   }
 
-  // kPartialSums running sums per component of S: agent i goes to lane i mod kPartialSums, in
-  // agent order, and total() adds the lanes pairwise.
+  // kPartialSums running sums per component of V (S or Real): agent i goes to lane
+  // i mod kPartialSums, in agent order, and total() adds the lanes pairwise.
+  template <class V>
   class PartialSums {
    public:
-    AG_INLINE void add(int lane, const S& x) { lanes().set(lane, lanes().get(lane) + x); }
-    S total() {
+    static constexpr int kComponents = static_cast<int>(AgentArray<V>::reals_per_agent());
+    AG_INLINE void add(int lane, const V& x) { lanes().set(lane, lanes().get(lane) + x); }
+    V total() {
       Real totals[kComponents];
       for (int c = 0; c < kComponents; ++c) {
         for (int width = kPartialSums / 2; width >= 1; width /= 2) {
@@ -111,11 +117,11 @@ class CpuTeam : public TeamDraws<S, Mode> {
         }
         totals[c] = lanes_[c][0];
       }
-      return AgentArray<S>::over(totals, 1).get(0);
+      return AgentArray<V>::over(totals, 1).get(0);
     }
 
    private:
-    AG_INLINE AgentArray<S> lanes() { return AgentArray<S>::over(lanes_[0], kPartialSums); }
+    AG_INLINE AgentArray<V> lanes() { return AgentArray<V>::over(lanes_[0], kPartialSums); }
     alignas(64) Real lanes_[kComponents][kPartialSums] = {};
   };
 

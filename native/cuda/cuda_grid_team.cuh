@@ -10,6 +10,8 @@
 #include <cooperative_groups.h>
 #include <cub/block/block_reduce.cuh>
 
+#include <type_traits>
+
 #include "../core/agent_array.hpp"
 #include "../core/team.hpp"
 #include "cuda_team.cuh"
@@ -57,20 +59,32 @@ class CudaGridTeam : public TeamDraws<S> {
   }
 
   template <class F>
-  __device__ SumPair<S> sum_pair(F&& f) {
-    SumPair<S> partial{S(Real(0)), S(Real(0))};
+  __device__ auto sum_pair(F&& f) {
+    using Pair = decltype(f(0));
+    Pair partial{Real(0), Real(0)};
     for (int i = rank_; i < agents_; i += members_) {
-      const SumPair<S> values = f(i);
+      const Pair values = f(i);
       partial.first += values.first;
       partial.second += values.second;
     }
-    const S first = grid_sum(partial.first);
-    return SumPair<S>{first, grid_sum(partial.second)};
+    const auto first = grid_sum_of(partial.first);
+    return Pair{first, grid_sum_of(partial.second)};
   }
 
   __device__ S total_log_prob() { return grid_sum(this->log_prob_); }
 
  private:
+  // A sum's total of a plain real goes through the reduction of S, its tangents zero: one
+  // reduction's storage serves both kinds, and a reduction per step costs little beside the agents.
+  template <class V>
+  __device__ V grid_sum_of(const V& partial) {
+    if constexpr (std::is_same<V, S>::value) {
+      return grid_sum(partial);
+    } else {
+      return value(grid_sum(S(partial)));
+    }
+  }
+
   __device__ S grid_sum(const S& partial) {
     S* row = partials_ + parity_ * gridDim.x;
     const S block_total = BlockReduce(shared_.reduce).Reduce(partial, DualSum<S>());

@@ -5,6 +5,7 @@
 #include <cub/block/block_reduce.cuh>
 
 #include <cstddef>
+#include <type_traits>
 
 #include "../core/agent_array.hpp"
 #include "../core/team.hpp"
@@ -51,20 +52,32 @@ class CudaTeam : public TeamDraws<S> {
   }
 
   template <class F>
-  __device__ SumPair<S> sum_pair(F&& f) {
-    SumPair<S> partial{S(Real(0)), S(Real(0))};
+  __device__ auto sum_pair(F&& f) {
+    using Pair = decltype(f(0));
+    Pair partial{Real(0), Real(0)};
     for (int i = threadIdx.x; i < agents_; i += BlockThreads) {
-      const SumPair<S> values = f(i);
+      const Pair values = f(i);
       partial.first += values.first;
       partial.second += values.second;
     }
-    const S first = block_sum(partial.first);
-    return SumPair<S>{first, block_sum(partial.second)};
+    const auto first = block_sum_of(partial.first);
+    return Pair{first, block_sum_of(partial.second)};
   }
 
   __device__ S total_log_prob() { return block_sum(this->log_prob_); }
 
  private:
+  // A sum's total of a plain real goes through the reduction of S, its tangents zero: one
+  // reduction's storage serves both kinds, and a reduction per step costs little beside the agents.
+  template <class V>
+  __device__ V block_sum_of(const V& partial) {
+    if constexpr (std::is_same<V, S>::value) {
+      return block_sum(partial);
+    } else {
+      return value(block_sum(S(partial)));
+    }
+  }
+
   __device__ S block_sum(const S& partial) {
     const S total = BlockReduce(shared_.reduce).Reduce(partial, DualSum<S>());
     S* broadcast = reinterpret_cast<S*>(shared_.broadcast);

@@ -64,13 +64,13 @@ struct Volatility {
     if (t > 1) {
       const S magnitude = abs(state.r);
       const auto reset_uniforms = team.uniforms(t - 1, kSlotReset);
-      demand = team.sum([&](int i) {
+      demand = order.sum_over(team, [&](int i) {
         const S nu = reset_threshold(team, reset_probability, reset_uniforms(i), magnitude, state.threshold.get(i));
         state.threshold.set(i, nu);
-        return order(nu);
+        return nu;
       });
     } else {
-      demand = team.sum([&](int i) { return order(state.threshold.get(i)); });
+      demand = order.sum_over(team, [&](int i) { return state.threshold.get(i); });
     }
     state.r = demand / (T(team.agents()) * theta[kEta]);
     if (t == static_cast<int>(settings[kSteps])) {
