@@ -52,8 +52,9 @@ struct Volatility {
 
   // Step t - 1's resets are taken in step t's pass over the agents, the one that sums their orders,
   // so that each step reads and writes the thresholds once. Their draws stay keyed by step t - 1,
-  // which keeps every number what a pass of their own would give; the last step's resets, which
-  // no later step takes up, get a pass of their own.
+  // which keeps every number what a pass of their own would give. The last step's resets reach no
+  // output, since no later step reads the thresholds: only score mode, whose log p counts their
+  // draws, takes them (in a pass of their own).
   template <class S, class Team>
   AG_HD static void step(Team& team, const S* theta, const double* settings, State<S>& state, int t) {
     using T = RealOf<S>;
@@ -73,7 +74,7 @@ struct Volatility {
       demand = order.sum_over(team, [&](int i) { return state.threshold.get(i); });
     }
     state.r = demand / (T(team.agents()) * theta[kEta]);
-    if (t == static_cast<int>(settings[kSteps])) {
+    if (t == static_cast<int>(settings[kSteps]) && team.discrete().mode == DiscreteMode::score) {
       const S magnitude = abs(state.r);
       const auto reset_uniforms = team.uniforms(t, kSlotReset);
       team.for_each_agent([&](int i) {
