@@ -2,16 +2,18 @@
 // 4 tangents): agentgrad forward mode, each T in a fresh Node process, against the PyTorch
 // reverse-mode peer (whose tape grows with T) and the NumPy hand-written-dual peer. agentgrad's
 // outputs ([replicates][T + 1][outputs] values and K tangents each) grow with T by design, so
-// their bytes are listed separately: the state memory is what must stay flat.
+// their bytes are listed separately: the state memory is what must stay flat. Every figure is a
+// process's own high-water mark (peakRss.ts), not getrusage's, which Linux floors at the parent's.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { PeakRss } from './peakRss.js';
 import { pythonWith, runPeer } from './python.js';
 
 export interface MemoryRow {
   steps: number;
-  agentgrad: { baselineBytes: number; peakRssBytes: number; outputBytes: number; backend: string } | null;
+  agentgrad: { baselineBytes: number; peakRssBytes: number; peakRssSource: PeakRss['source']; outputBytes: number; backend: string } | null;
   numpyPeakRssBytes: number | null;
   torchReversePeakRssBytes: number | null;
   notes: string[];
@@ -112,6 +114,9 @@ export function memoryMarkdown(suite: MemorySuite): string {
     `RSS(T = ${T1}) / RSS(T = ${T0}): agentgrad ${times(g['agentgrad'] ?? null)} (less outputs ${times(g['agentgradLessOutputs'] ?? null)}), numpy ${times(g['numpy'] ?? null)}, torch reverse ${times(g['torchReverse'] ?? null)}.`,
   );
   for (const n of suite.notes) lines.push(`- ${n}`);
+  if (suite.rows.some((r) => r.agentgrad?.peakRssSource === 'maxRSS')) {
+    lines.push("- agentgrad's peaks are getrusage's maxRSS (no /proc/self/status here), which may include the parent's pages");
+  }
   for (const r of suite.rows) for (const n of r.notes) lines.push(`- T = ${r.steps}: ${n}`);
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ A job is a JSON object given as argv[1] or on stdin:
   {"model": "randomWalk" | "volatility" | "sir", "replicates": R, "agents": N, "steps": T,
    "tangents": K, "repeats": 5, "seed": 1, "budgetSeconds": 20, ...peer-specific keys}
 The report (one JSON line on stdout) holds every timed run, the median, agent-steps/s, the peak
-RSS of the process (resource.getrusage, bytes) and a summary of the outputs for sanity checks.
+RSS of the process (peak_rss_bytes, bytes) and a summary of the outputs for sanity checks.
 
 With --serve instead of a job, a peer stays up and takes requests, one JSON line each on stdin,
 answering each with one JSON line on stdout, so that the bench can interleave its timed runs with
@@ -56,7 +56,18 @@ def parameter_values(model):
 
 
 def peak_rss_bytes():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    """This process's own peak RSS in bytes: VmHWM of /proc/self/status, the high-water mark of the
+    address space that exec made. Linux carries the pre-exec image's peak (a copy of the parent's)
+    into getrusage's ru_maxrss, so a peer started by a 150 MiB bench would report at least that;
+    ru_maxrss (KiB on Linux) is the fallback where /proc is missing."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 MIN_SECONDS = 0.25  # runs go on past `repeats` until they add up to this (as agentgrad's do)
