@@ -5,6 +5,8 @@
 // runs in turns of about 50 ms (interleave.ts), so that both sides of a ratio are measured over
 // the same minutes of this shared machine, and each side's median run gives its rate.
 //
+// Random-walk rows without tangents also time the generator bound (generatorSide) in the same turns.
+//
 // agentgrad runs in straight-through mode (exact draws and thresholds, surrogate tangents), as the
 // peers do. PyTorch forward mode makes one forward_ad pass per tangent; reverse mode computes the
 // gradient of the sum of all outputs with respect to every parameter, so it sits in the row whose
@@ -18,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 
 import { median } from '../lib/benchmark.js';
 import { models, simulate, type Model, type SimulateOptions } from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { interleave, type InterleaveOptions, type TimedSide } from './interleave.js';
 import { PeerServer, type PeerWarmUp } from './peerServer.js';
 import { pythonWith, type PeerName } from './python.js';
@@ -53,6 +56,8 @@ export interface PeerRow {
     stolen: number | null;
   };
   peers: Partial<Record<PeerName, PeerCell>>;
+  /** Random walk, K = 0, CPU: the generator bound of the row (generatorSide). */
+  generator?: { agentStepsPerSecond: number; medianSeconds: number; runs: number };
   notes: string[];
 }
 
@@ -140,13 +145,38 @@ function agentgradSide(model: Model, theta: Record<string, number>, options: Sim
   };
 }
 
+// The generator bound of a random-walk row: the uniforms of the same replicates × agents × steps,
+// drawn and summed by the CPU kernels as the walk's agent loop draws and sums them, with no model
+// around them (internals.uniformSums). No model that draws one uniform per agent-step runs faster on
+// this CPU, so generator / peer is the most such a model's ratio can be against that peer.
+function generatorSide(replicates: number, agents: number, steps: number): TimedSide {
+  const { uniformSums } = native().internals;
+  uniformSums(1, replicates, agents, steps, 0);
+  return {
+    budgetSeconds: Infinity,
+    seconds: [],
+    time: async (minSeconds) => {
+      const seconds: number[] = [];
+      let spent = 0;
+      while (seconds.length === 0 || spent < minSeconds) {
+        const start = performance.now();
+        uniformSums(1, replicates, agents, steps, 0);
+        const elapsed = (performance.now() - start) / 1000;
+        seconds.push(elapsed);
+        spent += elapsed;
+      }
+      return seconds;
+    },
+  };
+}
+
 // A peer's side of a row, after its warm-up; a warm-up past the budget is the measurement itself.
 function peerSide(server: PeerServer, warmUp: PeerWarmUp, budgetSeconds: number): TimedSide & { warmUpOnly: boolean } {
   const warmUpOnly = warmUp.seconds > budgetSeconds;
   return { budgetSeconds, seconds: warmUpOnly ? [warmUp.seconds] : [], warmUpOnly, time: (minSeconds) => server.time(minSeconds) };
 }
 
-export async function peerRows(options: { quick: boolean; backend: 'cpu' | 'cuda' | 'auto'; log?: (line: string) => void }): Promise<PeerSuite> {
+export async function peerRows(options: { quick: boolean; backend: 'cpu' | 'cuda' | 'auto'; models?: string[]; log?: (line: string) => void }): Promise<PeerSuite> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const notes: string[] = [];
   const numpy = pythonWith('numpy');
@@ -162,7 +192,7 @@ export async function peerRows(options: { quick: boolean; backend: 'cpu' | 'cuda
   ] as const) {
     if (python) servers.set(name, new PeerServer(python, name, threads));
   }
-  for (const m of modelsWithoutPeers) notes.push(`${m}: no Python peer; its agentgrad figures are in the throughput suite`);
+  for (const m of modelsWithoutPeers.filter((name) => !options.models || options.models.includes(name))) notes.push(`${m}: no Python peer; its agentgrad figures are in the throughput suite`);
   const chosenSizes = options.quick ? sizes.slice(0, 2) : sizes;
   const timing = { repeats: options.quick ? 2 : 5, minSeconds: 0.25, maxRuns };
   const budgetSeconds = options.quick ? 2 : 4;
@@ -170,6 +200,7 @@ export async function peerRows(options: { quick: boolean; backend: 'cpu' | 'cuda
 
   try {
     for (const c of modelCases) {
+      if (options.models && !options.models.includes(c.name)) continue;
       const parameterNames = c.build(1000, 100).parameters.map((p) => p.name);
       for (const K of tangentCounts) {
         if (K > parameterNames.length) notes.push(`${c.name}, K = ${K}: the model has ${parameterNames.length} parameter(s), so neither agentgrad nor the peers carry ${K} tangents`);
@@ -221,9 +252,10 @@ async function peerRow(c: ModelCase, K: number, parameterNames: string[], [repli
       notes.push((error as Error).message);
     }
   }
+  const generator = c.name === 'randomWalk' && K === 0 && warm.backend === 'cpu' ? generatorSide(replicates, agents, steps) : null;
   let rounds = 0;
   try {
-    rounds = await interleave([ag, ...peers.map((p) => p.side)], settings.timing);
+    rounds = await interleave([ag, ...(generator ? [generator] : []), ...peers.map((p) => p.side)], settings.timing);
   } catch (error) {
     // A peer that fails mid-row loses its cells; agentgrad's figure is still measured.
     notes.push((error as Error).message);
@@ -263,7 +295,21 @@ async function peerRow(c: ModelCase, K: number, parameterNames: string[], [repli
       summary: warmUp.summary,
     };
   }
+  if (generator && generator.seconds.length > 0) {
+    const generatorMedian = median(generator.seconds);
+    row.generator = { agentStepsPerSecond: agentSteps / generatorMedian, medianSeconds: generatorMedian, runs: generator.seconds.length };
+    notes.push(generatorNote(row, row.generator.agentStepsPerSecond));
+  }
   return row;
+}
+
+function generatorNote(row: PeerRow, generatorRate: number): string {
+  const bounds = Object.entries(row.peers).map(([name, cell]) => `${ratio(generatorRate / cell!.agentStepsPerSecond)}× ${name}`);
+  return (
+    `generator bound ${rate(generatorRate)} agent-steps/s (the same uniforms drawn and summed, no model), ` +
+    `agentgrad at ${((100 * row.agentgrad.agentStepsPerSecond) / generatorRate).toFixed(0)}% of it` +
+    (bounds.length > 0 ? `; the bound is ${bounds.join(', ')}` : '')
+  );
 }
 
 function rate(x: number): string {

@@ -1,5 +1,5 @@
 // npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report ...] [--quick] [--backend cpu|cuda|auto]
-// [--models sir,networkSir] (throughput rows of these models only): prints markdown
+// [--models sir,networkSir] (throughput and peer rows of these models only): prints markdown
 // tables and writes a JSON record to bench/results/. Without suite names every suite runs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,9 +18,13 @@ import { throughputRows, type ThroughputRow } from './throughput.js';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 
+// HEAD's short hash, with '+dirty' when tracked files (other than the records) differ from it, so
+// that a record taken from uncommitted code does not pass for HEAD's.
 function commit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], { encoding: 'utf8' }).trim();
+    return changed === '' ? head : `${head}+dirty`;
   } catch {
     return 'unknown';
   }
@@ -68,8 +72,8 @@ async function main(): Promise<void> {
   };
   console.log(`agentgrad ${commit()} on ${machine.cpu} (${machine.cores} cores)\n`);
   const record: Record<string, unknown> = { date: new Date().toISOString(), commit: commit(), machine };
+  const models = values.models?.split(',').map((m) => m.trim());
   if (suites.has('throughput')) {
-    const models = values.models?.split(',').map((m) => m.trim());
     const rows = await throughputRows({ quick: values.quick, backend, ...(models ? { models } : {}) });
     console.log('## Throughput\n\n' + markdown(rows) + '\n');
     record['throughput'] = rows;
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
     record['estimators'] = rows;
   }
   if (suites.has('peers')) {
-    const suite = await peerRows({ quick: values.quick, backend });
+    const suite = await peerRows({ quick: values.quick, backend, ...(models ? { models } : {}) });
     console.log('## Peers\n\n' + peerMarkdown(suite) + '\n');
     record['peers'] = suite;
   }

@@ -92,6 +92,12 @@ export interface NativeInternals {
   bernoulli(p: number, u: number, mode: DiscreteModeName, tau: number): [number, number, number, number];
   threshold(x: number, a: number, mode: DiscreteModeName, sharpness: number): [number, number];
   deadZoneSign(x: number, w: number, mode: DiscreteModeName, sharpness: number, dtype: Dtype): [number, number, number];
+  /**
+   * Per replicate, the float32 sum of its uniforms at slot 0 over `steps` steps, drawn and summed by
+   * the CPU kernels as a model's agent loops draw and sum them; synchronous, on `threads` threads
+   * (0: every core). The benchmark's generator bound.
+   */
+  uniformSums(seed: number, replicates: number, agents: number, steps: number, threads: number): Float64Array;
 }
 
 export interface NativeAddon {

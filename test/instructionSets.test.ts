@@ -8,14 +8,17 @@ import { backendInfo } from '../lib/index.js';
 import { repoRoot } from './helpers.js';
 
 // A digest of CPU simulations (both dtypes, every estimator mode, two temperatures, with and without
-// tangents), run in a child process whose kernels use the instruction set `isa` (or the widest the
+// tangents) and of the generator bound's uniform sums, run in a child process whose kernels use the instruction set `isa` (or the widest the
 // CPU has, if less).
 function simulationDigest(isa: string): string {
   const index = pathToFileURL(join(repoRoot, 'dist', 'lib', 'index.js')).href;
+  const nativeModule = pathToFileURL(join(repoRoot, 'dist', 'lib', 'native.js')).href;
   const script = `
     import { createHash } from 'node:crypto';
     import { models, simulate } from '${index}';
+    import { native } from '${nativeModule}';
     const hash = createHash('sha256');
+    for (const agents of [203, 600]) hash.update(new Uint8Array(native().internals.uniformSums(3, 5, agents, 17, 0).buffer));
     const runs = [
       [models.randomWalk({ agents: 203, steps: 17 }), { p: 0.4 }],
       // Three tiles of agents, the last a partial one: SIMD uniform rows that start past the first

@@ -100,3 +100,42 @@ test('SIMD tile uniforms are the per-agent uniforms', async (t) => {
     }
   }
 });
+
+// internals.uniformSums (the benchmark's generator bound) draws and sums uniforms as a model's agent
+// loop does: per step, the packed float32 uniforms of slot 0, agent i added to partial sum i mod 16
+// in agent order, the 16 partial sums added pairwise (8 apart, then 4, 2, 1), the steps' totals added
+// in order, all in float32. Rows that end inside a packed group and span several tiles of 256
+// agents, on one thread and two.
+test('uniform sums are the packed uniforms summed in the team order, on any thread count', (t) => {
+  const { philox, uniformSums } = native().internals;
+  const seed = 4;
+  const uniform = (replicate: number, agent: number, step: number): number => {
+    const block = Math.floor(agent / 64) * 16 + (agent % 16);
+    const words = philox(10, [replicate, block, step, 0x80000000], [seed, 0]);
+    return ((words[Math.floor(agent / 16) % 4]! >>> 9) + 0.5) * 2 ** -23;
+  };
+  const expectedSum = (replicate: number, agents: number, steps: number): number => {
+    let total = 0;
+    for (let step = 0; step < steps; step++) {
+      const lanes = new Float32Array(16);
+      for (let i = 0; i < agents; i++) lanes[i % 16] = lanes[i % 16]! + uniform(replicate, i, step);
+      for (let width = 8; width >= 1; width /= 2) for (let j = 0; j < width; j++) lanes[j] = lanes[j]! + lanes[j + width]!;
+      total = Math.fround(total + lanes[0]!);
+    }
+    return total;
+  };
+  for (const agents of [1, 17, 300, 600]) {
+    const expected = [0, 1, 2].map((r) => expectedSum(r, agents, 3));
+    for (const threads of [1, 2]) {
+      t.deepEqual(Array.from(uniformSums(seed, 3, agents, 3, threads)), expected, `${agents} agents, ${threads} thread(s)`);
+    }
+  }
+});
+
+test('uniform sums reject sizes outside their ranges', (t) => {
+  const { uniformSums } = native().internals;
+  t.throws(() => uniformSums(1, 0, 10, 1, 0), { instanceOf: RangeError, message: /replicates/ });
+  t.throws(() => uniformSums(1, 1, 0, 1, 0), { instanceOf: RangeError, message: /agents/ });
+  t.throws(() => uniformSums(1, 1, 10, 2_000_000, 0), { instanceOf: RangeError, message: /steps/ });
+  t.throws(() => uniformSums(1, 1, 10, 1, -1), { instanceOf: RangeError, message: /threads/ });
+});

@@ -1,11 +1,13 @@
 #include "internals_binding.hpp"
 
 #include <string>
+#include <vector>
 
 #include "../core/discrete.hpp"
 #include "../core/dual.hpp"
 #include "../core/philox.hpp"
 #include "../core/random.hpp"
+#include "../cpu/cpu_backend.hpp"
 #include "argument_error.hpp"
 #include "js_values.hpp"
 
@@ -67,6 +69,23 @@ Napi::Value variates(const Napi::CallbackInfo& info) {
     const uint32_t agent = static_cast<uint32_t>(i);
     out[static_cast<std::size_t>(i)] = float64 ? variate<double>(kind, key, agent) : static_cast<double>(variate<float>(kind, key, agent));
   }
+  return out;
+}
+
+// uniformSums(seed, replicates, agents, steps, threads) -> Float64Array: per replicate, the sum of
+// its float uniforms at slot 0 over `steps` steps, drawn by the CPU kernels as a model's agent
+// loops draw them (cpu_backend.hpp); for the benchmark's generator bound. Runs on the calling
+// thread and `threads` - 1 workers (0: every core).
+Napi::Value uniform_sums(const Napi::CallbackInfo& info) {
+  const uint64_t seed = seed_value(info[0], "seed");
+  const int replicates = static_cast<int>(integer_in(info[1], "replicates", 1, 1 << 20));
+  const int agents = static_cast<int>(integer_in(info[2], "agents", 1, 100'000'000));
+  const int steps = static_cast<int>(integer_in(info[3], "steps", 1, 1'000'000));
+  const int threads = static_cast<int>(integer_in(info[4], "threads", 0, 1024));
+  std::vector<float> sums(static_cast<std::size_t>(replicates));
+  cpu::uniform_sums(seed, replicates, agents, steps, threads, sums.data());
+  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), sums.size());
+  for (std::size_t r = 0; r < sums.size(); ++r) out[r] = static_cast<double>(sums[r]);
   return out;
 }
 
@@ -183,6 +202,7 @@ Napi::Object internals(Napi::Env env) {
   o.Set("dual", Napi::Function::New(env, guarded<dual>, "dual"));
   o.Set("bernoulli", Napi::Function::New(env, guarded<bernoulli_draw>, "bernoulli"));
   o.Set("threshold", Napi::Function::New(env, guarded<threshold>, "threshold"));
+  o.Set("uniformSums", Napi::Function::New(env, guarded<uniform_sums>, "uniformSums"));
   o.Set("deadZoneSign", Napi::Function::New(env, guarded<dead_zone_sign_binding>, "deadZoneSign"));
   return o;
 }

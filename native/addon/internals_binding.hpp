@@ -1,5 +1,6 @@
 // Core building blocks exposed for the test suite: Philox words, variates, dual-number rules,
-// Bernoulli draws and thresholds. Not part of the public API.
+// Bernoulli draws and thresholds, and the CPU generator's uniform sums for the benchmark. Not part
+// of the public API.
 #pragma once
 
 #include <napi.h>

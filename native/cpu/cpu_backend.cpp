@@ -15,10 +15,11 @@
 namespace ag::cpu {
 namespace {
 
-int lanes_for(const SimulationRequest& request) {
-  const int threads = request.threads > 0 ? request.threads : default_threads();
-  return std::max(1, std::min(threads, request.replicates));
+int lanes_for(int threads, int replicates) {
+  return std::max(1, std::min(threads > 0 ? threads : default_threads(), replicates));
 }
+
+int lanes_for(const SimulationRequest& request) { return lanes_for(request.threads, request.replicates); }
 
 bool is_cancelled(const int32_t* cancel) {
   return cancel != nullptr && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0;
@@ -69,6 +70,15 @@ ReplicateKernel<double> isa_kernel(Isa isa, const char* model, int bucket, const
   }
 }
 
+float (*uniform_sum_of(Isa isa))(DrawKey, int, int) {
+  switch (isa) {
+    case Isa::avx512: return avx512::uniform_sum;
+    case Isa::avx2: return avx2::uniform_sum;
+    case Isa::baseline:
+    default: return baseline::uniform_sum;
+  }
+}
+
 // The selected set's kernel, or the baseline one where the wide sets carry none.
 template <class T>
 ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete) {
@@ -114,6 +124,13 @@ void simulate_model(const SimulationRequest& request, const SimulationBuffers& b
 }
 
 }  // namespace
+
+void uniform_sums(uint64_t seed, int replicates, int agents, int steps, int threads, float* sums) {
+  float (*const uniform_sum)(DrawKey, int, int) = uniform_sum_of(selected_isa());
+  ThreadPool::shared().parallel_for(replicates, lanes_for(threads, replicates), [&](int r, int) {
+    sums[r] = uniform_sum(DrawKey{seed, static_cast<uint32_t>(r)}, agents, steps);
+  });
+}
 
 int default_threads() { return hardware_threads(); }
 

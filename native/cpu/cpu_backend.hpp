@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "../models/simulation.hpp"
 
@@ -13,6 +14,10 @@ std::size_t workspace_bytes(const SimulationRequest& request);
 // Runs the request into `buffers`. Throws std::runtime_error on failure; stops early, throwing
 // Cancelled, once *cancel becomes non-zero.
 void simulate(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel);
+
+// sums[r] = the uniform sum (cpu_kernels.hpp, uniform_sum) of replicate r of `seed`, for every r
+// below `replicates`, on `threads` threads (0: every core) of the shared pool.
+void uniform_sums(uint64_t seed, int replicates, int agents, int steps, int threads, float* sums);
 
 int default_threads();
 

@@ -103,4 +103,15 @@ ReplicateKernel<double> double_kernel(const char* model, int tangent_bucket, con
 #endif
 }
 
+float uniform_sum(DrawKey key, int agents, int steps) {
+  CpuTeam<float, IsaMode<DiscreteMode::exact>> team(key, DiscreteOptions{DiscreteMode::exact, 1.0, 1.0}, GraphView{}, agents,
+                                                     nullptr);
+  float total = 0.0f;
+  for (int t = 0; t < steps; ++t) {
+    const auto uniforms = team.uniforms(static_cast<uint32_t>(t), 0);
+    total += team.sum([&](int i) { return uniforms(i); });
+  }
+  return total;
+}
+
 }  // namespace ag::cpu::AG_CPU_ISA
