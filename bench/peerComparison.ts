@@ -122,6 +122,20 @@ function summaryOf(values: ArrayLike<number>, tangents: ArrayLike<number> | null
 
 const maxRuns = 1000;
 
+// Seconds of each run of `run`, at least one run and until they add up to `minSeconds`.
+async function timedRuns(run: () => unknown, minSeconds: number): Promise<number[]> {
+  const seconds: number[] = [];
+  let spent = 0;
+  while (seconds.length === 0 || spent < minSeconds) {
+    const start = performance.now();
+    await run();
+    const elapsed = (performance.now() - start) / 1000;
+    seconds.push(elapsed);
+    spent += elapsed;
+  }
+  return seconds;
+}
+
 // agentgrad's side of a row: simulate() timed from the calling thread, as a user awaits it.
 function agentgradSide(model: Model, theta: Record<string, number>, options: SimulateOptions): TimedSide & { steal: StealMeter } {
   const steal = new StealMeter();
@@ -130,18 +144,7 @@ function agentgradSide(model: Model, theta: Record<string, number>, options: Sim
     seconds: [],
     steal,
     time: (minSeconds) =>
-      steal.during(async () => {
-        const seconds: number[] = [];
-        let spent = 0;
-        while (seconds.length === 0 || spent < minSeconds) {
-          const start = performance.now();
-          await simulate(model, theta, options);
-          const elapsed = (performance.now() - start) / 1000;
-          seconds.push(elapsed);
-          spent += elapsed;
-        }
-        return seconds;
-      }),
+      steal.during(() => timedRuns(() => simulate(model, theta, options), minSeconds)),
   };
 }
 
@@ -155,18 +158,7 @@ function generatorSide(replicates: number, agents: number, steps: number): Timed
   return {
     budgetSeconds: Infinity,
     seconds: [],
-    time: async (minSeconds) => {
-      const seconds: number[] = [];
-      let spent = 0;
-      while (seconds.length === 0 || spent < minSeconds) {
-        const start = performance.now();
-        uniformSums(1, replicates, agents, steps, 0);
-        const elapsed = (performance.now() - start) / 1000;
-        seconds.push(elapsed);
-        spent += elapsed;
-      }
-      return seconds;
-    },
+    time: (minSeconds) => timedRuns(() => uniformSums(1, replicates, agents, steps, 0), minSeconds),
   };
 }
 

@@ -70,8 +70,9 @@ async function main(): Promise<void> {
     node: process.version,
     backends: backendInfo(),
   };
-  console.log(`agentgrad ${commit()} on ${machine.cpu} (${machine.cores} cores)\n`);
-  const record: Record<string, unknown> = { date: new Date().toISOString(), commit: commit(), machine };
+  const revision = commit();
+  console.log(`agentgrad ${revision} on ${machine.cpu} (${machine.cores} cores)\n`);
+  const record: Record<string, unknown> = { date: new Date().toISOString(), commit: revision, machine };
   const models = values.models?.split(',').map((m) => m.trim());
   if (suites.has('throughput')) {
     const rows = await throughputRows({ quick: values.quick, backend, ...(models ? { models } : {}) });

@@ -8,8 +8,8 @@ import { backendInfo } from '../lib/index.js';
 import { repoRoot } from './helpers.js';
 
 // A digest of CPU simulations (both dtypes, every estimator mode, two temperatures, with and without
-// tangents) and of the generator bound's uniform sums, run in a child process whose kernels use the instruction set `isa` (or the widest the
-// CPU has, if less).
+// tangents) and of the generator bound's uniform sums, run in a child process whose kernels use the
+// instruction set `isa` (or the widest the CPU has, if less).
 function simulationDigest(isa: string): string {
   const index = pathToFileURL(join(repoRoot, 'dist', 'lib', 'index.js')).href;
   const nativeModule = pathToFileURL(join(repoRoot, 'dist', 'lib', 'native.js')).href;

@@ -59,23 +59,24 @@ test('float32 normals are Box–Muller on their Philox words to within float rou
 
 // Packed uniforms (random.hpp): call `block` of (replicate, block, step, slot | 2^31) yields 4
 // float32 (2 float64) uniforms; agents come in groups of 16 calls, and lane l of a group's call c
-// is the group's agent 16 l + c.
+// is the group's agent 16 l + c. The uniform of `agent` at slot 0, from the Philox words.
+function packedUniform(dtype: 'float32' | 'float64', seed: number, replicate: number, agent: number, step: number): number {
+  const perCall = dtype === 'float32' ? 4 : 2;
+  const block = Math.floor(agent / (16 * perCall)) * 16 + (agent % 16);
+  const lane = Math.floor(agent / 16) % perCall;
+  const words = native().internals.philox(10, [replicate, block, step, 0x80000000], [seed, 0]);
+  if (dtype === 'float32') return ((words[lane]! >>> 9) + 0.5) * 2 ** -23;
+  const bits = ((BigInt(words[2 * lane]!) << 32n) | BigInt(words[2 * lane + 1]!)) >> 12n;
+  return (Number(bits) + 0.5) * 2 ** -52;
+}
+
 test('uniforms are packed 16 calls to a group of agents, lane by lane', (t) => {
-  const { philox, variates } = native().internals;
+  const { variates } = native().internals;
   const seed = 9;
   const n = 1000;
-  const expected = (dtype: 'float32' | 'float64', agent: number): number => {
-    const perCall = dtype === 'float32' ? 4 : 2;
-    const block = Math.floor(agent / (16 * perCall)) * 16 + (agent % 16);
-    const lane = Math.floor(agent / 16) % perCall;
-    const words = philox(10, [0, block, 0, 0x80000000], [seed, 0]);
-    if (dtype === 'float32') return ((words[lane]! >>> 9) + 0.5) * 2 ** -23;
-    const bits = ((BigInt(words[2 * lane]!) << 32n) | BigInt(words[2 * lane + 1]!)) >> 12n;
-    return (Number(bits) + 0.5) * 2 ** -52;
-  };
   for (const dtype of ['float32', 'float64'] as const) {
     const draws = variates('uniform', dtype, seed, n);
-    const wrong = Array.from(draws).findIndex((u, agent) => u !== expected(dtype, agent));
+    const wrong = Array.from(draws).findIndex((u, agent) => u !== packedUniform(dtype, seed, 0, agent, 0));
     t.is(wrong, -1, `${dtype}: agent ${wrong}`);
   }
 });
@@ -107,18 +108,13 @@ test('SIMD tile uniforms are the per-agent uniforms', async (t) => {
 // in order, all in float32. Rows that end inside a packed group and span several tiles of 256
 // agents, on one thread and two.
 test('uniform sums are the packed uniforms summed in the team order, on any thread count', (t) => {
-  const { philox, uniformSums } = native().internals;
+  const { uniformSums } = native().internals;
   const seed = 4;
-  const uniform = (replicate: number, agent: number, step: number): number => {
-    const block = Math.floor(agent / 64) * 16 + (agent % 16);
-    const words = philox(10, [replicate, block, step, 0x80000000], [seed, 0]);
-    return ((words[Math.floor(agent / 16) % 4]! >>> 9) + 0.5) * 2 ** -23;
-  };
   const expectedSum = (replicate: number, agents: number, steps: number): number => {
     let total = 0;
     for (let step = 0; step < steps; step++) {
       const lanes = new Float32Array(16);
-      for (let i = 0; i < agents; i++) lanes[i % 16] = lanes[i % 16]! + uniform(replicate, i, step);
+      for (let i = 0; i < agents; i++) lanes[i % 16] = lanes[i % 16]! + packedUniform('float32', seed, replicate, i, step);
       for (let width = 8; width >= 1; width /= 2) for (let j = 0; j < width; j++) lanes[j] = lanes[j]! + lanes[j + width]!;
       total = Math.fround(total + lanes[0]!);
     }
