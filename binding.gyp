@@ -2,6 +2,9 @@
   "variables": {
     "nvcc%": "<!(node scripts/nvcc.cjs --path)",
     "cuda_libdir%": "<!(node scripts/nvcc.cjs --libdir)",
+    "cpu_baseline_wide_models%": "<!(node scripts/build-config.cjs --cpu-isa baseline)",
+    "cpu_avx2%": "<!(node scripts/build-config.cjs --cpu-isa avx2)",
+    "cpu_avx512%": "<!(node scripts/build-config.cjs --cpu-isa avx512)",
     "sanitize%": "0"
   },
   "target_defaults": {
@@ -18,28 +21,45 @@
   },
   "targets": [
     {
-      "target_name": "cpu_kernels_baseline",
+      "target_name": "cpu_kernels_baseline_float",
       "type": "static_library",
-      "sources": ["native/cpu/cpu_kernels.cpp"],
-      "defines": ["AG_CPU_ISA=baseline"]
+      "sources": [
+        "native/cpu/isa_kernels.cpp",
+        "native/cpu/kernels/network_sir.cpp",
+        "native/cpu/kernels/bass_diffusion.cpp",
+        "native/cpu/kernels/bernoulli_sum.cpp",
+        "native/cpu/kernels/brock_hommes.cpp",
+        "native/cpu/kernels/gaussian_location.cpp",
+        "native/cpu/kernels/gaussian_shift.cpp"
+      ],
+      "defines": ["AG_CPU_ISA=baseline", "AG_CPU_REAL=float", "AG_CPU_BASELINE_WIDE_MODELS=<(cpu_baseline_wide_models)"],
+      "conditions": [
+        ["cpu_baseline_wide_models==1", {"sources": [
+          "native/cpu/kernels/volatility.cpp",
+          "native/cpu/kernels/sir.cpp",
+          "native/cpu/kernels/random_walk.cpp"
+        ]}]
+      ]
     },
     {
-      "target_name": "cpu_kernels_avx2",
+      "target_name": "cpu_kernels_baseline_double",
       "type": "static_library",
-      "sources": ["native/cpu/cpu_kernels.cpp"],
-      "defines": ["AG_CPU_ISA=avx2", "AG_CPU_WIDE=1"],
-      "cflags_cc": ["-mavx2", "-mbmi2"]
-    },
-    {
-      "target_name": "cpu_kernels_avx512",
-      "type": "static_library",
-      "sources": ["native/cpu/cpu_kernels.cpp"],
-      "defines": ["AG_CPU_ISA=avx512", "AG_CPU_WIDE=1"],
-      "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mbmi2", "-mprefer-vector-width=512"]
+      "sources": [
+        "native/cpu/kernels/volatility.cpp",
+        "native/cpu/kernels/sir.cpp",
+        "native/cpu/kernels/network_sir.cpp",
+        "native/cpu/kernels/bass_diffusion.cpp",
+        "native/cpu/kernels/random_walk.cpp",
+        "native/cpu/kernels/bernoulli_sum.cpp",
+        "native/cpu/kernels/brock_hommes.cpp",
+        "native/cpu/kernels/gaussian_location.cpp",
+        "native/cpu/kernels/gaussian_shift.cpp"
+      ],
+      "defines": ["AG_CPU_ISA=baseline", "AG_CPU_REAL=double"]
     },
     {
       "target_name": "agentgrad",
-      "dependencies": ["cpu_kernels_baseline", "cpu_kernels_avx2", "cpu_kernels_avx512"],
+      "dependencies": ["cpu_kernels_baseline_float", "cpu_kernels_baseline_double"],
       "sources": [
         "native/addon/addon.cpp",
         "native/addon/backends.cpp",
@@ -56,11 +76,22 @@
         "native/cpu/workspace_cache.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "AG_CPU_BASELINE_WIDE_MODELS=<(cpu_baseline_wide_models)"],
       "conditions": [
+        ["cpu_avx512==1", {"dependencies+": ["cpu_kernels_avx512"], "defines": ["AG_CPU_HAS_AVX512=1"]}],
+        ["cpu_avx2==1", {"dependencies+": ["cpu_kernels_avx2"], "defines": ["AG_CPU_HAS_AVX2=1"]}],
         ["nvcc!=''", {
           "defines": ["AGENTGRAD_WITH_CUDA=1"],
-          "sources": ["native/cuda/cuda_backend.cu"],
+          "sources": ["native/cuda/cuda_backend.cu",
+                      "native/cuda/models/volatility.cu",
+                      "native/cuda/models/sir.cu",
+                      "native/cuda/models/network_sir.cu",
+                      "native/cuda/models/bass_diffusion.cu",
+                      "native/cuda/models/random_walk.cu",
+                      "native/cuda/models/bernoulli_sum.cu",
+                      "native/cuda/models/brock_hommes.cu",
+                      "native/cuda/models/gaussian_location.cu",
+                      "native/cuda/models/gaussian_shift.cu"],
           "rules": [{
             "rule_name": "nvcc",
             "extension": "cu",
@@ -74,5 +105,53 @@
         }]
       ]
     }
+  ],
+  "conditions": [
+    [
+      "cpu_avx2==1",
+      {
+        "targets": [
+          {
+            "target_name": "cpu_kernels_avx2",
+            "type": "static_library",
+            "sources": [
+              "native/cpu/isa_kernels.cpp",
+              "native/cpu/kernels/volatility.cpp",
+              "native/cpu/kernels/sir.cpp",
+              "native/cpu/kernels/random_walk.cpp"
+            ],
+            "defines": ["AG_CPU_ISA=avx2", "AG_CPU_REAL=float", "AG_CPU_WIDE=1"],
+            "cflags_cc": ["-mavx2", "-mbmi2"]
+          }
+        ]
+      }
+    ],
+    [
+      "cpu_avx512==1",
+      {
+        "targets": [
+          {
+            "target_name": "cpu_kernels_avx512",
+            "type": "static_library",
+            "sources": [
+              "native/cpu/isa_kernels.cpp",
+              "native/cpu/kernels/volatility.cpp",
+              "native/cpu/kernels/sir.cpp",
+              "native/cpu/kernels/random_walk.cpp"
+            ],
+            "defines": ["AG_CPU_ISA=avx512", "AG_CPU_REAL=float", "AG_CPU_WIDE=1"],
+            "cflags_cc": [
+              "-mavx512f",
+              "-mavx512bw",
+              "-mavx512dq",
+              "-mavx512vl",
+              "-mavx2",
+              "-mbmi2",
+              "-mprefer-vector-width=512"
+            ]
+          }
+        ]
+      }
+    ]
   ]
 }

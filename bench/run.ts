@@ -1,6 +1,8 @@
 // npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report ...] [--quick] [--backend cpu|cuda|auto]
 // [--models sir,networkSir] (throughput and peer rows of these models only): prints markdown
-// tables and writes a JSON record to bench/results/. Without suite names every suite runs.
+// tables, writes a JSON record to bench/results/ and regenerates the tables of docs/ from the
+// newest records (bench/performanceDoc.ts). Without suite names every suite runs.
+// npm run bench -- doc: only regenerates the tables of docs/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -14,6 +16,7 @@ import { endToEndMarkdown, endToEndRows } from './endToEnd.js';
 import { estimatorMarkdown, estimatorRows } from './estimators.js';
 import { memoryMarkdown, memoryRows } from './memory.js';
 import { peerMarkdown, peerRows } from './peerComparison.js';
+import { writeGeneratedDocs } from './performanceDoc.js';
 import { throughputRows, type ThroughputRow } from './throughput.js';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
@@ -58,9 +61,13 @@ async function main(): Promise<void> {
     },
   });
   const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report'];
+  if (positionals.length === 1 && positionals[0] === 'doc') {
+    console.log(`regenerated the tables of docs/: ${writeGeneratedDocs().join(', ') || 'unchanged'}`);
+    return;
+  }
   const suites = new Set(positionals.length > 0 ? positionals : allSuites);
   for (const suite of suites) {
-    if (!allSuites.includes(suite)) throw new Error(`unknown suite '${suite}'; suites: ${allSuites.join(', ')}`);
+    if (!allSuites.includes(suite)) throw new Error(`unknown suite '${suite}'; suites: ${allSuites.join(', ')}, or doc alone`);
   }
   const backend = values.backend as 'cpu' | 'cuda' | 'auto';
   const machine = {
@@ -72,7 +79,8 @@ async function main(): Promise<void> {
   };
   const revision = commit();
   console.log(`agentgrad ${revision} on ${machine.cpu} (${machine.cores} cores)\n`);
-  const record: Record<string, unknown> = { date: new Date().toISOString(), commit: revision, machine };
+  const options = { quick: values.quick, backend, ...(values.models ? { models: values.models } : {}) };
+  const record: Record<string, unknown> = { date: new Date().toISOString(), commit: revision, machine, options };
   const models = values.models?.split(',').map((m) => m.trim());
   if (suites.has('throughput')) {
     const rows = await throughputRows({ quick: values.quick, backend, ...(models ? { models } : {}) });
@@ -109,6 +117,7 @@ async function main(): Promise<void> {
   const file = join(resultsDir, `${stamp}.json`);
   writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
   console.log(`\nrecord: ${file}`);
+  console.log(`regenerated the tables of docs/: ${writeGeneratedDocs().join(', ') || 'unchanged'}`);
 }
 
 await main();

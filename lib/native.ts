@@ -67,11 +67,19 @@ export interface NativeSimulateResult {
   nonFinite: number;
 }
 
+export type InstructionSet = 'baseline' | 'avx2' | 'avx512';
+
 export interface NativeBackendInfo {
   backends: BackendName[];
   defaultBackend: BackendName;
-  /** instructionSet: the CPU kernels chosen at load time, 'baseline' (x86-64), 'avx2' or 'avx512'. */
-  cpu: { threads: number; instructionSet: 'baseline' | 'avx2' | 'avx512' };
+  /**
+   * instructionSet: the CPU kernels chosen at load time, 'baseline' (x86-64), 'avx2' or 'avx512';
+   * instructionSets: the sets this binary carries (a source build: baseline and the widest this
+   * processor runs; a prebuilt binary: all three); portable: whether the baseline set carries every
+   * kernel, so that the binary runs on any x86-64 processor (a prebuilt binary), or leaves the
+   * agent-heavy models' float32 kernels to the widest set (a source build for this processor).
+   */
+  cpu: { threads: number; instructionSet: InstructionSet; instructionSets: InstructionSet[]; portable: boolean };
   cuda: {
     compiled: boolean;
     available: boolean;

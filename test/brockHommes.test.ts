@@ -87,7 +87,7 @@ test('brockHommes: the lag-embedded multi-scale MMD against a long observed seri
   }
 });
 
-// The recipe of the README: a 500-step record, 100-step simulations from x = 0, the lag-1 MMD with
+// The recipe of docs/models.md: a 500-step record, 100-step simulations from x = 0, the lag-1 MMD with
 // a bandwidth at the noise scale (sigma / R = 0.04) and a wider one, finite-difference gradients
 // (exact tangents explode), and a small weight and initial scale so that q tightens onto the
 // minimum instead of being pushed off the steep side of the loss (g near 1).

@@ -41,9 +41,20 @@ function prebuild(stage: string): Promise<void> {
   });
 }
 
+// The addon this checkout built (npm install's source build), under the name prebuildify gives a
+// N-API prebuild, so that packing it needs no second build of every kernel.
+function stageBuiltAddon(stage: string): boolean {
+  const built = join(repoRoot, 'build', 'Release', 'agentgrad.node');
+  if (!existsSync(built)) return false;
+  mkdirSync(join(stage, 'prebuilds', platform), { recursive: true });
+  cpSync(built, join(stage, 'prebuilds', platform, 'node.napi.node'));
+  return true;
+}
+
 // A copy of the checkout (tracked and unignored files) to pack from, so that building a missing
-// prebuild never touches build/ under the other test files' feet. CI runs `npm run prebuild`
-// first, and the copy takes that prebuild along.
+// prebuild never touches build/ under the other test files' feet. The copy takes the checkout's
+// prebuild (CI runs `npm run prebuild` first), else the addon it built; only a checkout with
+// neither builds one.
 async function stagePackage(work: string): Promise<string> {
   const stage = join(work, 'stage');
   const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' })
@@ -55,7 +66,7 @@ async function stagePackage(work: string): Promise<string> {
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(stage, 'node_modules'));
   if (hasPrebuild(repoRoot)) cpSync(join(repoRoot, 'prebuilds'), join(stage, 'prebuilds'), { recursive: true });
-  else await prebuild(stage);
+  else if (!stageBuiltAddon(stage)) await prebuild(stage);
   return stage;
 }
 

@@ -5,7 +5,7 @@ export function infoText(): string {
   const info = backendInfo();
   const lines = [
     `agentgrad backends: ${info.backends.join(', ')} (default: ${info.defaultBackend})`,
-    `  cpu: ${info.cpu.threads} threads, ${info.cpu.instructionSet} kernels`,
+    `  cpu: ${info.cpu.threads} threads, ${info.cpu.instructionSet} kernels (built: ${info.cpu.instructionSets.join(', ')}${info.cpu.portable ? '' : ', for this processor'})`,
     info.cuda.available
       ? `  cuda: ${info.cuda.device} (compute ${info.cuda.computeCapability}, ${(info.cuda.totalMemory / 2 ** 30).toFixed(1)} GiB)`
       : `  cuda: unavailable — ${info.cuda.reason}`,

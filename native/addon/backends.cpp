@@ -40,7 +40,7 @@ CudaStatus cuda_status() {
   status.total_bytes = device.total_bytes;
   status.runtime_version = device.runtime_version;
 #else
-  status.reason = "this build of agentgrad has no CUDA backend (nvcc was not found when it was built)";
+  status.reason = "this build of agentgrad has no CUDA backend (built where no GPU driver or no nvcc was found; AGENTGRAD_CUDA=1 npm rebuild agentgrad builds it)";
 #endif
   return status;
 }

@@ -65,6 +65,10 @@ Napi::Value backend_info(const Napi::CallbackInfo& info) {
   Napi::Object cpu = Napi::Object::New(env);
   cpu.Set("threads", cpu::default_threads());
   cpu.Set("instructionSet", cpu::instruction_set());
+  Napi::Array sets = Napi::Array::New(env);
+  for (const char* set : cpu::built_instruction_sets()) sets.Set(sets.Length(), set);
+  cpu.Set("instructionSets", sets);
+  cpu.Set("portable", cpu::portable());
   result.Set("cpu", cpu);
 
   Napi::Object gpu = Napi::Object::New(env);

@@ -43,6 +43,10 @@ namespace ag {
 // one, compiles it in.
 struct ModeFromOptions {
   static constexpr int32_t kCompiledWholePower = 0;
+  // Whether the mode is score, fixed at compile time (the CPU team then sums in agent order): a
+  // run-time mode never serves score mode on the CPU.
+  static constexpr bool kFixedScore = false;
+  static constexpr bool kContinuous = false;
   AG_HD AG_INLINE static DiscreteMode of(const DiscreteOptions& options) { return options.mode; }
   AG_HD AG_INLINE static int32_t whole_inverse_temperature(const DiscreteOptions& options) {
     return options.whole_inverse_temperature;
@@ -56,6 +60,8 @@ constexpr int32_t kRunTimeWholePower = -1;
 template <DiscreteMode M, int32_t WholePower = kNoWholePower>
 struct FixedMode {
   static constexpr int32_t kCompiledWholePower = WholePower > 0 ? WholePower : 0;
+  static constexpr bool kFixedScore = M == DiscreteMode::score;
+  static constexpr bool kContinuous = false;
   AG_HD AG_INLINE static constexpr DiscreteMode of(const DiscreteOptions&) { return M; }
   // At least 1 where the kernel was chosen for a whole 1/tau, which the compiler can see: the
   // draws' test of the exponent folds away.
@@ -64,6 +70,14 @@ struct FixedMode {
     if (WholePower > 0) return WholePower;
     return options.whole_inverse_temperature > 1 ? options.whole_inverse_temperature : 1;
   }
+};
+
+// The mode of a model without discrete draws or thresholds (it declares kContinuous = true): its
+// code is the same in every mode but score, whose sums run in agent order on the CPU, so the CPU
+// builds its kernels for exact and score only. A discrete draw under this mode does not compile.
+template <DiscreteMode M>
+struct ContinuousMode : FixedMode<M> {
+  static constexpr bool kContinuous = true;
 };
 
 template <class S, class Mode = ModeFromOptions>
@@ -113,6 +127,7 @@ class TeamDraws {
   }
   // A Bernoulli(p) draw from the uniform u, under the team's estimator mode.
   AG_HD AG_INLINE S bernoulli(const S& p, Real u) {
+    static_assert(!Mode::kContinuous, "a model that declares kContinuous makes a discrete draw");
     return ag::bernoulli<Mode::kCompiledWholePower>(p, u, discrete(), log_prob_);
   }
   AG_HD AG_INLINE S bernoulli(const S& p, uint32_t agent, uint32_t step, uint32_t slot) {
@@ -122,16 +137,23 @@ class TeamDraws {
   // Its tangents are zero in every mode, so it is drawn on plain reals: the values of
   // bernoulli(S(p), u) without the tangent work (and, straight-through, without the surrogate).
   AG_HD AG_INLINE Real fixed_bernoulli(Real p, Real u) {
+    static_assert(!Mode::kContinuous, "a model that declares kContinuous makes a discrete draw");
     Real log_prob = Real(0);
     const Real draw = ag::bernoulli(p, u, discrete(), log_prob);
     if (Mode::of(discrete_) == DiscreteMode::score) log_prob_ += S(log_prob);
     return draw;
   }
   // 1[x > a] under the team's estimator mode.
-  AG_HD AG_INLINE S above(const S& x, const S& a) const { return ag::above(x, a, discrete()); }
+  AG_HD AG_INLINE S above(const S& x, const S& a) const {
+    static_assert(!Mode::kContinuous, "a model that declares kContinuous makes a discrete draw");
+    return ag::above(x, a, discrete());
+  }
   // w -> 1[x > w] - 1[x < -w] under the team's estimator mode; taken once outside an agent loop
   // and evaluated inside it for each agent's w.
-  AG_HD AG_INLINE DeadZoneSign<S> dead_zone_sign(const S& x) const { return DeadZoneSign<S>(x, discrete()); }
+  AG_HD AG_INLINE DeadZoneSign<S> dead_zone_sign(const S& x) const {
+    static_assert(!Mode::kContinuous, "a model that declares kContinuous makes a discrete draw");
+    return DeadZoneSign<S>(x, discrete());
+  }
 
  protected:
   DrawKey key_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "../models/cancelled.hpp"
@@ -27,22 +29,49 @@ bool is_cancelled(const int32_t* cancel) {
 
 enum class Isa { baseline, avx2, avx512 };
 
+// The wide sets this binary carries: a source build compiles the widest set its processor runs
+// (scripts/build-config.cjs), a release prebuild all of them.
+#ifndef AG_CPU_HAS_AVX2
+#define AG_CPU_HAS_AVX2 0
+#endif
+#ifndef AG_CPU_HAS_AVX512
+#define AG_CPU_HAS_AVX512 0
+#endif
+// Whether the baseline set carries the wide models' float kernels too (else they exist in the
+// widest set only: a source build for this processor).
+#ifndef AG_CPU_BASELINE_WIDE_MODELS
+#define AG_CPU_BASELINE_WIDE_MODELS 1
+#endif
+
 bool supports_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
 }
 
-// The widest instruction set this CPU runs, unless AGENTGRAD_CPU_ISA (baseline, avx2, avx512) asks
-// for a narrower one; every set gives bitwise the same results.
-Isa selected_isa() {
-  const Isa widest = supports_avx512() ? Isa::avx512 : __builtin_cpu_supports("avx2") ? Isa::avx2 : Isa::baseline;
-  const char* requested = std::getenv("AGENTGRAD_CPU_ISA");
-  if (requested == nullptr) return widest;
-  const Isa wanted = std::strcmp(requested, "baseline") == 0 ? Isa::baseline
-                     : std::strcmp(requested, "avx2") == 0   ? Isa::avx2
-                                                             : Isa::avx512;
-  return std::min(wanted, widest);
+bool runs(Isa isa) {
+  switch (isa) {
+    case Isa::avx512: return AG_CPU_HAS_AVX512 && supports_avx512();
+    case Isa::avx2: return AG_CPU_HAS_AVX2 && __builtin_cpu_supports("avx2");
+    case Isa::baseline:
+    default: return true;
+  }
 }
+
+// The widest instruction set this binary carries and this CPU runs, and no wider than
+// AGENTGRAD_CPU_ISA (baseline, avx2, avx512) asks; every set gives bitwise the same results.
+Isa selected_isa() {
+  const char* requested = std::getenv("AGENTGRAD_CPU_ISA");
+  const Isa widest_wanted = requested == nullptr                      ? Isa::avx512
+                            : std::strcmp(requested, "baseline") == 0 ? Isa::baseline
+                            : std::strcmp(requested, "avx2") == 0     ? Isa::avx2
+                                                                      : Isa::avx512;
+  for (const Isa isa : {Isa::avx512, Isa::avx2}) {
+    if (isa <= widest_wanted && runs(isa)) return isa;
+  }
+  return Isa::baseline;
+}
+
+const char* widest_built_name() { return AG_CPU_HAS_AVX512 ? "avx512" : AG_CPU_HAS_AVX2 ? "avx2" : "baseline"; }
 
 const char* isa_name(Isa isa) {
   switch (isa) {
@@ -55,43 +84,65 @@ const char* isa_name(Isa isa) {
 
 ReplicateKernel<float> isa_kernel(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete, float) {
   switch (isa) {
+#if AG_CPU_HAS_AVX512
     case Isa::avx512: return avx512::float_kernel(model, bucket, discrete);
+#endif
+#if AG_CPU_HAS_AVX2
     case Isa::avx2: return avx2::float_kernel(model, bucket, discrete);
-    case Isa::baseline:
+#endif
     default: return baseline::float_kernel(model, bucket, discrete);
   }
 }
 ReplicateKernel<double> isa_kernel(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete, double) {
   switch (isa) {
+#if AG_CPU_HAS_AVX512
     case Isa::avx512: return avx512::double_kernel(model, bucket, discrete);
+#endif
+#if AG_CPU_HAS_AVX2
     case Isa::avx2: return avx2::double_kernel(model, bucket, discrete);
-    case Isa::baseline:
+#endif
     default: return baseline::double_kernel(model, bucket, discrete);
   }
 }
 
 float (*uniform_sum_of(Isa isa))(DrawKey, int, int) {
   switch (isa) {
+#if AG_CPU_HAS_AVX512
     case Isa::avx512: return avx512::uniform_sum;
+#endif
+#if AG_CPU_HAS_AVX2
     case Isa::avx2: return avx2::uniform_sum;
-    case Isa::baseline:
+#endif
     default: return baseline::uniform_sum;
   }
 }
 
-// The selected set's kernel, or the baseline one where the wide sets carry none.
+const char* dtype_name(float) { return "float32"; }
+const char* dtype_name(double) { return "float64"; }
+
+// The selected set's kernel, or the baseline one where the wide sets carry none. A source build
+// with a wide set carries the wide models' float kernels in that set only: on a processor without
+// it (a binary built elsewhere, or AGENTGRAD_CPU_ISA asking for less) it has none to run.
 template <class T>
 ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete) {
-  const ReplicateKernel<T> wide = isa_kernel(isa, model, bucket, discrete, T());
-  return wide != nullptr ? wide : isa_kernel(Isa::baseline, model, bucket, discrete, T());
+  ReplicateKernel<T> found = isa_kernel(isa, model, bucket, discrete, T());
+  if (found == nullptr) found = isa_kernel(Isa::baseline, model, bucket, discrete, T());
+  if (found == nullptr) {
+    throw std::runtime_error(std::string("this agentgrad binary was built from source with the ") + dtype_name(T()) + " kernels of '" +
+                             model + "' for " + widest_built_name() + " only, which the CPU backend does not run here (" +
+                             isa_name(isa) + "): rebuild it on this machine (npm rebuild agentgrad), or build every set with AGENTGRAD_CPU_ISAS=all");
+  }
+  return found;
 }
 
-// Tangent lanes per run: all of them, unless AGENTGRAD_CPU_LANES_PER_PASS (1, 2, 4 or 8) asks for
-// passes as the CUDA backend runs them -- a test hook that checks the passes on every machine.
+// Tangent lanes per run: all of them up to kCpuMaxLanes, unless AGENTGRAD_CPU_LANES_PER_PASS (1, 2,
+// 4 or 8) asks for fewer, as the CUDA backend runs them -- a test hook that checks the passes on
+// every machine.
 int lanes_per_pass(int tangents) {
   const char* text = std::getenv("AGENTGRAD_CPU_LANES_PER_PASS");
   const int requested = text == nullptr ? 0 : std::atoi(text);
-  return requested == 1 || requested == 2 || requested == 4 || requested == 8 ? std::min(requested, tangents) : tangents;
+  const bool valid = requested == 1 || requested == 2 || requested == 4 || requested == 8;
+  return std::min(valid ? requested : kCpuMaxLanes, tangents);
 }
 
 template <class Model, class T>
@@ -136,11 +187,21 @@ int default_threads() { return hardware_threads(); }
 
 const char* instruction_set() { return isa_name(selected_isa()); }
 
+bool portable() { return AG_CPU_BASELINE_WIDE_MODELS != 0; }
+
+std::vector<const char*> built_instruction_sets() {
+  std::vector<const char*> sets{"baseline"};
+  if (AG_CPU_HAS_AVX2) sets.push_back("avx2");
+  if (AG_CPU_HAS_AVX512) sets.push_back("avx512");
+  return sets;
+}
+
 std::size_t workspace_bytes(const SimulationRequest& request) {
   std::size_t bytes = 0;
   visit_model(request.model.c_str(), [&](auto model_tag) {
     using Model = typename decltype(model_tag)::type;
-    visit_scalar(request.dtype, static_cast<int>(request.tangent_params.size()), [&](auto scalar_tag) {
+    const int lanes = std::min(static_cast<int>(request.tangent_params.size()), kCpuMaxLanes);
+    visit_scalar(request.dtype, lanes, [&](auto scalar_tag) {
       using S = typename decltype(scalar_tag)::type;
       const int agents = static_cast<int>(request.settings[kAgentsSetting]);
       bytes = static_cast<std::size_t>(lanes_for(request)) * agent_fields_reals<S>(Model::kAgentFields, agents) *

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "../models/simulation.hpp"
 
@@ -23,5 +24,12 @@ int default_threads();
 
 // The instruction set the CPU kernels run with: "baseline" (x86-64), "avx2" or "avx512".
 const char* instruction_set();
+
+// The instruction sets this binary carries kernels for, baseline first.
+std::vector<const char*> built_instruction_sets();
+
+// Whether the baseline set carries every kernel, so that the binary runs on any x86-64 processor;
+// a source build for this processor leaves the agent-heavy models' float kernels to its wide set.
+bool portable();
 
 }  // namespace ag::cpu

@@ -209,7 +209,7 @@ class CpuTeam : public TeamDraws<S, Mode> {
     for (int lane = 0; group + lane < end; ++lane) f(group + lane, lane);
   }
 
-  static constexpr bool kInAgentOrder = Mode::of(DiscreteOptions{}) == DiscreteMode::score;
+  static constexpr bool kInAgentOrder = Mode::kFixedScore;
 
   int agents_;
   Real* workspace_;

@@ -8,7 +8,8 @@
 // are a chain of dependent multiplies. Lanes hold consecutive calls of a packed group, so each
 // word, across the lanes, is a run of consecutive agents (random.hpp, packed_block_of) and is
 // stored as it is. The words, and so the uniforms, are bitwise those of the scalar code. Included
-// by cpu_kernels.cpp only, once per instruction set: internal linkage keeps the copies apart.
+// only by the CPU kernels' translation units (isa_kernels.cpp, kernels/*.cpp), each built for one
+// instruction set: internal linkage keeps the copies apart.
 #pragma once
 
 // GCC 12 warns about the intrinsics' own placeholder arguments (GCC bug 105593).

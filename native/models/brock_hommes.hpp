@@ -26,6 +26,7 @@ struct BrockHommes {
   static constexpr SettingSpec kSettings[] = {{"agents", kTypes, kTypes, kTypes, true}, {"steps", 100, 1, 1e6, true}};
   static constexpr const char* kOutputs[] = {"x"};
   static constexpr int kAgentFields = 0;
+  static constexpr bool kContinuous = true;  // no discrete draws or thresholds
   enum Slot : uint32_t { kSlotNoise };
 
   template <class S>

@@ -14,6 +14,7 @@ struct GaussianShift : AgentMeanModel {
   static constexpr SettingSpec kSettings[] = {{"agents", 1, 1, 1e8, true}, {"steps", 1, 1, 1e6, true}};
   static constexpr const char* kOutputs[] = {"y"};
   enum Slot : uint32_t { kSlotNoise };
+  static constexpr bool kContinuous = true;  // no discrete draws or thresholds
 
   template <class S, class Team>
   AG_HD static void step(Team& team, const S* theta, const double*, State<S>& state, int t) {

@@ -21,6 +21,11 @@ namespace ag {
 template <class... Models>
 struct ModelList {};
 
+template <class... Models>
+constexpr int list_length(ModelList<Models...>) {
+  return static_cast<int>(sizeof...(Models));
+}
+
 using RegisteredModels = ModelList<RandomWalk, Volatility, Sir, NetworkSir, BrockHommes, BassDiffusion, BernoulliSum,
                                    GaussianShift, GaussianLocation>;
 
@@ -48,6 +53,19 @@ struct UsesGraph<Model, decltype(void(Model::kUsesGraph))> {
 template <class Model>
 constexpr bool uses_graph() { return UsesGraph<Model>::value; }
 
+// Whether a model makes no discrete draws and no thresholds, so that every estimator mode but score
+// runs the same code; it then declares kContinuous = true (and its kernels refuse a discrete draw).
+template <class Model, class = void>
+struct IsContinuous {
+  static constexpr bool value = false;
+};
+template <class Model>
+struct IsContinuous<Model, decltype(void(Model::kContinuous))> {
+  static constexpr bool value = Model::kContinuous;
+};
+template <class Model>
+constexpr bool is_continuous() { return IsContinuous<Model>::value; }
+
 // Settings 0 and 1 of every model are `agents` and `steps`.
 constexpr int kAgentsSetting = 0;
 constexpr int kStepsSetting = 1;
@@ -55,6 +73,7 @@ constexpr int kStepsSetting = 1;
 // Calls f(ModelTag<M>{}) for the model named `name`; false when there is none.
 template <class F, class... Models>
 bool visit_model(const char* name, F&& f, ModelList<Models...>) {
+  if constexpr (sizeof...(Models) == 0) return (void)name, (void)f, false;
   bool found = false;
   ((!found && std::strcmp(Models::kName, name) == 0 ? (f(ModelTag<Models>{}), found = true) : false), ...);
   return found;
@@ -62,6 +81,19 @@ bool visit_model(const char* name, F&& f, ModelList<Models...>) {
 template <class F>
 bool visit_model(const char* name, F&& f) {
   return visit_model(name, std::forward<F>(f), RegisteredModels{});
+}
+
+// Whether Model is in the list.
+template <class Model, class... Models>
+constexpr bool listed(ModelList<Models...>) {
+  return (std::is_same<Model, Models>::value || ...);
+}
+
+// Whether every model of the list is in exactly one of the lists A and B, and they hold no other.
+template <class A, class B, class... Models>
+constexpr bool partitions(ModelList<Models...>) {
+  return ((listed<Models>(A{}) != listed<Models>(B{})) && ...) &&
+         list_length(A{}) + list_length(B{}) == static_cast<int>(sizeof...(Models));
 }
 
 template <class F, class... Models>

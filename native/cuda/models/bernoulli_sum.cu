@@ -1,0 +1,4 @@
+#include "../../models/bernoulli_sum.hpp"
+#include "../model_simulation.cuh"
+
+AG_CUDA_MODEL(BernoulliSum)

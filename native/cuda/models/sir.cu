@@ -1,0 +1,4 @@
+#include "../../models/sir.hpp"
+#include "../model_simulation.cuh"
+
+AG_CUDA_MODEL(Sir)
