@@ -2,7 +2,7 @@
   "variables": {
     "nvcc%": "<!(node scripts/nvcc.cjs --path)",
     "cuda_libdir%": "<!(node scripts/nvcc.cjs --libdir)",
-    "cpu_baseline_wide_models%": "<!(node scripts/build-config.cjs --cpu-isa baseline)",
+    "cpu_compact%": "<!(node scripts/build-config.cjs --cpu-compact)",
     "cpu_avx2%": "<!(node scripts/build-config.cjs --cpu-isa avx2)",
     "cpu_avx512%": "<!(node scripts/build-config.cjs --cpu-isa avx512)",
     "sanitize%": "0"
@@ -32,9 +32,9 @@
         "native/cpu/kernels/gaussian_location.cpp",
         "native/cpu/kernels/gaussian_shift.cpp"
       ],
-      "defines": ["AG_CPU_ISA=baseline", "AG_CPU_REAL=float", "AG_CPU_BASELINE_WIDE_MODELS=<(cpu_baseline_wide_models)"],
+      "defines": ["AG_CPU_ISA=baseline", "AG_CPU_REAL=float", "AG_CPU_COMPACT=<(cpu_compact)"],
       "conditions": [
-        ["cpu_baseline_wide_models==1", {"sources": [
+        ["cpu_compact==0", {"sources": [
           "native/cpu/kernels/volatility.cpp",
           "native/cpu/kernels/sir.cpp",
           "native/cpu/kernels/random_walk.cpp"
@@ -55,7 +55,7 @@
         "native/cpu/kernels/gaussian_location.cpp",
         "native/cpu/kernels/gaussian_shift.cpp"
       ],
-      "defines": ["AG_CPU_ISA=baseline", "AG_CPU_REAL=double"]
+      "defines": ["AG_CPU_ISA=baseline", "AG_CPU_REAL=double", "AG_CPU_COMPACT=<(cpu_compact)"]
     },
     {
       "target_name": "agentgrad",
@@ -76,7 +76,7 @@
         "native/cpu/workspace_cache.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "AG_CPU_BASELINE_WIDE_MODELS=<(cpu_baseline_wide_models)"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "AG_CPU_COMPACT=<(cpu_compact)"],
       "conditions": [
         ["cpu_avx512==1", {"dependencies+": ["cpu_kernels_avx512"], "defines": ["AG_CPU_HAS_AVX512=1"]}],
         ["cpu_avx2==1", {"dependencies+": ["cpu_kernels_avx2"], "defines": ["AG_CPU_HAS_AVX2=1"]}],

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // What a native build compiles, for binding.gyp, scripts/nvcc.cjs and scripts/install.cjs.
 //   node scripts/build-config.cjs --cpu-isa avx2|avx512  -> 1 when the build carries that wide set, else 0
-//   node scripts/build-config.cjs --cpu-isa baseline     -> 1 when the baseline set carries the float
-//                                                          kernels of the models the wide sets carry
+//   node scripts/build-config.cjs --cpu-compact          -> 1 for a compact build for this processor, else 0
 //   node scripts/build-config.cjs --cuda-archs           -> the CUDA architectures, space-separated, or nothing
 //   node scripts/build-config.cjs --summary              -> one line for people
 //
-// CPU: a source build compiles the widest set this processor runs for the agent-heavy models'
-// float kernels and baseline x86-64 for the rest (the processor never runs those models' baseline
-// float kernels, a third of the build); a release prebuild (AGENTGRAD_CPU_ISAS=all) compiles every
-// set in full, and AGENTGRAD_CPU_ISAS="baseline avx2" names the sets (baseline always in full).
+// CPU: a source build is compact, for this processor: the agent-heavy models' float kernels for
+// the widest set it runs only (it never runs their baseline ones), baseline x86-64 for the rest,
+// and float64 kernels that read the estimator mode at run time (one kernel for four modes; the
+// same numbers, 1.5-1.8x slower on models with discrete draws). A release prebuild
+// (AGENTGRAD_CPU_ISAS=all) compiles every set in full, with a float64 kernel per mode, and
+// AGENTGRAD_CPU_ISAS="baseline avx2" names the sets, in full.
 // CUDA: built only where it can run, for the visible GPU's own architecture, unless asked:
 // AGENTGRAD_CUDA=all (release prebuilds, CI) every architecture this nvcc supports from sm_70 to
 // sm_90; AGENTGRAD_CUDA=1 the visible GPU's, or every one when none is visible; AGENTGRAD_CUDA=0
@@ -40,15 +41,15 @@ function widestLocalSet() {
   return null;
 }
 
-// The sets named by AGENTGRAD_CPU_ISAS: { wide: the wide sets, fullBaseline: whether the baseline
-// set carries every model's float kernels }.
+// The sets named by AGENTGRAD_CPU_ISAS: { wide: the wide sets, compact: whether the build is the
+// compact one for this processor }.
 function cpuSets() {
   const requested = (process.env.AGENTGRAD_CPU_ISAS ?? 'native').trim();
-  if (os.arch() !== 'x64') return { wide: [], fullBaseline: true };
-  if (requested === 'all') return { wide: WIDE_SETS, fullBaseline: true };
+  if (os.arch() !== 'x64') return { wide: [], compact: false };
+  if (requested === 'all') return { wide: WIDE_SETS, compact: false };
   if (requested === 'native' || requested === '') {
     const widest = widestLocalSet();
-    return widest ? { wide: [widest], fullBaseline: false } : { wide: [], fullBaseline: true };
+    return widest ? { wide: [widest], compact: true } : { wide: [], compact: false };
   }
   const names = requested.split(/[\s,]+/).filter(Boolean);
   for (const name of names) {
@@ -57,7 +58,7 @@ function cpuSets() {
     }
   }
   const wide = WIDE_SETS.filter((s) => names.includes(s));
-  return { wide, fullBaseline: names.includes('baseline') || wide.length === 0 };
+  return { wide, compact: false };
 }
 
 function wideSets() {
@@ -130,8 +131,8 @@ function cudaArchs() {
 
 function summary() {
   const archs = cudaArchs();
-  const { wide, fullBaseline } = cpuSets();
-  const cpu = fullBaseline ? ['baseline', ...wide].join(' + ') : `${wide.join(' + ')} for the agent-heavy float kernels, baseline for the rest`;
+  const { wide, compact } = cpuSets();
+  const cpu = compact ? `compact, for this processor (${wide.join(' + ')} for the agent-heavy float kernels, baseline for the rest)` : ['baseline', ...wide].join(' + ');
   const cuda = archs.length > 0 ? `CUDA for ${archs.map((a) => `sm_${a}`).join(', ')}` : 'no CUDA backend (no GPU driver found; AGENTGRAD_CUDA=1 builds it)';
   return `CPU kernels: ${cpu}; ${cuda}`;
 }
@@ -140,12 +141,12 @@ module.exports = { cpuSets, wideSets, cudaArchs, findNvcc, summary };
 
 if (require.main === module) {
   const [flag, value] = process.argv.slice(2);
-  if (flag === '--cpu-isa' && value === 'baseline') process.stdout.write(cpuSets().fullBaseline ? '1' : '0');
+  if (flag === '--cpu-compact') process.stdout.write(cpuSets().compact ? '1' : '0');
   else if (flag === '--cpu-isa' && WIDE_SETS.includes(value)) process.stdout.write(wideSets().includes(value) ? '1' : '0');
   else if (flag === '--cuda-archs') process.stdout.write(cudaArchs().join(' '));
   else if (flag === '--summary') process.stdout.write(`${summary()}\n`);
   else {
-    process.stderr.write('usage: build-config.cjs --cpu-isa baseline|avx2|avx512 | --cuda-archs | --summary\n');
+    process.stderr.write('usage: build-config.cjs --cpu-isa avx2|avx512 | --cpu-compact | --cuda-archs | --summary\n');
     process.exit(2);
   }
 }

@@ -37,11 +37,11 @@ enum class Isa { baseline, avx2, avx512 };
 #ifndef AG_CPU_HAS_AVX512
 #define AG_CPU_HAS_AVX512 0
 #endif
-// Whether the baseline set carries the wide models' float kernels too (else they exist in the
-// widest set only: a source build for this processor).
-#ifndef AG_CPU_BASELINE_WIDE_MODELS
-#define AG_CPU_BASELINE_WIDE_MODELS 1
+// A compact build, for this processor: its widest set alone carries the wide models' float kernels.
+#ifndef AG_CPU_COMPACT
+#define AG_CPU_COMPACT 0
 #endif
+
 
 bool supports_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -187,7 +187,7 @@ int default_threads() { return hardware_threads(); }
 
 const char* instruction_set() { return isa_name(selected_isa()); }
 
-bool portable() { return AG_CPU_BASELINE_WIDE_MODELS != 0; }
+bool portable() { return !AG_CPU_COMPACT; }
 
 std::vector<const char*> built_instruction_sets() {
   std::vector<const char*> sets{"baseline"};

@@ -15,25 +15,22 @@ struct UniformSumMode : FixedMode<DiscreteMode::exact> {};
 
 // The wide instruction sets pay off where float agent loops vectorise (double calls libm): they
 // carry float kernels of the agent-heavy models only, which keeps the build short. Every other
-// request runs the baseline kernels, with bitwise the same numbers. A source build with a wide set
-// leaves the wide models' float kernels out of the baseline set too (AG_CPU_BASELINE_WIDE_MODELS=0),
-// since this processor never runs them. The build files compile kernels/<model>.cpp for the same
-// lists (binding.gyp, CMakeLists.txt).
+// request runs the baseline kernels, with bitwise the same numbers. A compact build, for this
+// processor (AG_CPU_COMPACT=1), leaves the wide models' float kernels out of the baseline set, since
+// the processor never runs them. The build files compile kernels/<model>.cpp for the same lists
+// (binding.gyp, CMakeLists.txt).
 using WideModels = ModelList<RandomWalk, Volatility, Sir>;
 using NarrowModels = ModelList<NetworkSir, BrockHommes, BassDiffusion, BernoulliSum, GaussianShift, GaussianLocation>;
 static_assert(partitions<WideModels, NarrowModels>(RegisteredModels{}), "every registered model is wide or narrow, once");
 
-#ifndef AG_CPU_BASELINE_WIDE_MODELS
-#define AG_CPU_BASELINE_WIDE_MODELS 1
-#endif
 #if AG_CPU_WIDE
 using FloatModels = WideModels;
 using DoubleModels = ModelList<>;
-#elif AG_CPU_BASELINE_WIDE_MODELS
-using FloatModels = RegisteredModels;
+#elif AG_CPU_COMPACT
+using FloatModels = NarrowModels;
 using DoubleModels = RegisteredModels;
 #else
-using FloatModels = NarrowModels;
+using FloatModels = RegisteredModels;
 using DoubleModels = RegisteredModels;
 #endif
 
