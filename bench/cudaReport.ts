@@ -1,10 +1,12 @@
-// CUDA static report: compiles native/cuda/cuda_backend.cu for one architecture with
-// `-Xptxas -v` (the flags scripts/nvcc.cjs uses) and lists registers, stack, spill stores/loads
-// and shared memory per kernel, with demangled names split into model and scalar type. Kernels
-// that spill are flagged. Needs nvcc, not a GPU; skipped with a note when nvcc is missing.
+// CUDA static report: compiles each native/cuda/models/<model>.cu (one translation unit per model;
+// cuda_backend.cu itself only dispatches) for one architecture with `-Xptxas -v` (the flags
+// scripts/nvcc.cjs uses), in parallel up to the core count, and lists registers, stack, spill
+// stores/loads and shared memory per kernel, with demangled names split into model and scalar type
+// and the .cu file that holds the kernel. Kernels that spill are flagged. Needs nvcc, not a GPU;
+// skipped with a note when nvcc is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +22,8 @@ export interface KernelRow {
   sharedBytes: number;
   spills: boolean;
   name: string;
+  /** The translation unit that holds the kernel, relative to the repository root. */
+  file?: string;
 }
 
 export interface CudaReport {
@@ -27,16 +31,23 @@ export interface CudaReport {
   arch: string;
   nvcc: string | null;
   nvccVersion: string | null;
+  /** The nvcc arguments, with the model's .cu file and object as native/cuda/models/<model>.cu and <model>.o. */
   command: string[];
+  /** Wall time of all the compiles, run in parallel. */
   compileSeconds: number;
+  /** Each translation unit: its compile time and kernels. */
+  files: Array<{ file: string; compileSeconds: number; kernels: number; spilling: number }>;
   kernels: KernelRow[];
   spilling: number;
   /** Non-kernel device functions with their own stack frames and spills (e.g. libdevice slow paths). */
   callees: Array<{ name: string; stackBytes: number; spillStoreBytes: number; spillLoadBytes: number }>;
 }
 
+// nvcc.cjs --path names nvcc only for a build that carries CUDA, which by default needs a visible
+// GPU; the report needs nvcc alone, so it asks as a release build (AGENTGRAD_CUDA=all) would.
 function nvccPath(): string {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'nvcc.cjs'), '--path'], { encoding: 'utf8', env: { ...process.env, AGENTGRAD_NO_CUDA: '' } });
+  const env = { ...process.env, AGENTGRAD_NO_CUDA: '', AGENTGRAD_CUDA: 'all', AGENTGRAD_CUDA_ARCHS: '' };
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'nvcc.cjs'), '--path'], { encoding: 'utf8', env });
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
@@ -127,41 +138,101 @@ export function parsePtxasLog(log: string): { kernels: KernelRow[]; callees: Cud
   return { kernels, callees: callees.map((c, i) => ({ ...c, name: calleeNames[i]! })) };
 }
 
+interface CompileResult {
+  status: number | null;
+  output: string;
+  seconds: number;
+}
+
+// Runs nvcc once per argument list, `parallel` at a time, and waits for all: a child Node process
+// runs them asynchronously, so that cudaReport stays synchronous for bench/run.ts.
+const parallelRunner = `
+const { spawn } = require('node:child_process');
+const { nvcc, parallel, jobs } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+const results = new Array(jobs.length);
+let next = 0;
+function start() {
+  if (next >= jobs.length) return Promise.resolve();
+  const index = next++;
+  const began = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(nvcc, jobs[index], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => (output += String(error)));
+    child.on('close', (status) => {
+      results[index] = { status, output, seconds: (Date.now() - began) / 1000 };
+      resolve();
+    });
+  }).then(start);
+}
+Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, start)).then(() => process.stdout.write(JSON.stringify(results)));
+`;
+
+function compileAll(nvcc: string, jobs: string[][], parallel: number): CompileResult[] {
+  const r = spawnSync(process.execPath, ['-e', parallelRunner], {
+    input: JSON.stringify({ nvcc, parallel, jobs }),
+    encoding: 'utf8',
+    maxBuffer: 1024 * 2 ** 20,
+  });
+  if (r.status !== 0) throw new Error(`the parallel nvcc runner failed (exit ${r.status ?? r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as CompileResult[];
+}
+
 export function cudaReport(options: { arch?: string; log?: (line: string) => void } = {}): CudaReport {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const arch = options.arch ?? process.env['AGENTGRAD_CUDA_REPORT_ARCH'] ?? '90';
   const nvcc = nvccPath();
-  const empty: CudaReport = { skipped: null, arch: `sm_${arch}`, nvcc: nvcc || null, nvccVersion: null, command: [], compileSeconds: 0, kernels: [], spilling: 0, callees: [] };
+  const empty: CudaReport = { skipped: null, arch: `sm_${arch}`, nvcc: nvcc || null, nvccVersion: null, command: [], compileSeconds: 0, files: [], kernels: [], spilling: 0, callees: [] };
   if (!nvcc) return { ...empty, skipped: 'nvcc not found (PATH, CUDA_PATH, /usr/local/cuda/bin): no CUDA static report' };
   const version = /release [\d.]+, V[\d.]+/.exec(execFileSync(nvcc, ['--version'], { encoding: 'utf8' }))?.[0] ?? null;
+  const modelsDir = join(root, 'native', 'cuda', 'models');
+  const sources = readdirSync(modelsDir).filter((f) => f.endsWith('.cu')).sort();
   const dir = mkdtempSync(join(tmpdir(), 'agentgrad-ptxas-'));
-  const command = [
-    '-std=c++17', '-O3', '--threads', '0', '-DAGENTGRAD_WITH_CUDA=1', '-Xcompiler', '-fPIC', '-Xptxas', '-v',
-    '-gencode', `arch=compute_${arch},code=sm_${arch}`, '-c', join(root, 'native', 'cuda', 'cuda_backend.cu'), '-o', join(dir, 'cuda_backend.o'),
-  ];
-  log(`cuda-report: nvcc ${command.join(' ')} (a few minutes)`);
+  const flags = ['-std=c++17', '-O3', '-DAGENTGRAD_WITH_CUDA=1', '-Xcompiler', '-fPIC', '-Xptxas', '-v', '-gencode', `arch=compute_${arch},code=sm_${arch}`];
+  const jobs = sources.map((f) => [...flags, '-c', join(modelsDir, f), '-o', join(dir, f.replace(/\.cu$/, '.o'))]);
+  const command = [...flags, '-c', 'native/cuda/models/<model>.cu', '-o', '<model>.o'];
+  const parallel = Math.max(1, Math.min(availableParallelism(), sources.length));
+  log(`cuda-report: nvcc ${command.join(' ')} for ${sources.length} models, ${parallel} at a time (a few minutes)`);
   const start = Date.now();
-  const r = spawnSync(nvcc, command, { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
-  const compileSeconds = (Date.now() - start) / 1000;
-  rmSync(dir, { recursive: true, force: true });
-  if (r.status !== 0) {
-    return { ...empty, nvccVersion: version, command, compileSeconds, skipped: `nvcc failed (exit ${r.status ?? r.signal}): ${`${r.stderr}`.trim().split('\n').slice(-5).join(' | ')}` };
+  let results: CompileResult[];
+  try {
+    results = compileAll(nvcc, jobs, parallel);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const { kernels, callees } = parsePtxasLog(`${r.stdout}\n${r.stderr}`);
-  kernels.sort((a, b) => a.model.localeCompare(b.model) || scalarRank(a.scalar) - scalarRank(b.scalar));
-  return { ...empty, nvccVersion: version, command, compileSeconds, kernels, callees, spilling: kernels.filter((k) => k.spills).length };
+  const compileSeconds = (Date.now() - start) / 1000;
+  const failed = results.findIndex((r) => r.status !== 0);
+  if (failed >= 0) {
+    const r = results[failed]!;
+    return { ...empty, nvccVersion: version, command, compileSeconds, skipped: `nvcc failed on native/cuda/models/${sources[failed]} (exit ${r.status}): ${r.output.trim().split('\n').slice(-5).join(' | ')}` };
+  }
+  const kernels: KernelRow[] = [];
+  const callees: CudaReport['callees'] = [];
+  const files: CudaReport['files'] = [];
+  results.forEach((r, i) => {
+    const file = `native/cuda/models/${sources[i]!}`;
+    const parsed = parsePtxasLog(r.output);
+    kernels.push(...parsed.kernels.map((k) => ({ ...k, file })));
+    callees.push(...parsed.callees);
+    files.push({ file, compileSeconds: r.seconds, kernels: parsed.kernels.length, spilling: parsed.kernels.filter((k) => k.spills).length });
+  });
+  kernels.sort((a, b) => a.model.localeCompare(b.model) || scalarRank(a.scalar) - scalarRank(b.scalar) || a.name.localeCompare(b.name));
+  return { ...empty, nvccVersion: version, command, compileSeconds, files, kernels, callees, spilling: kernels.filter((k) => k.spills).length };
 }
 
 export function cudaReportMarkdown(report: CudaReport): string {
   if (report.skipped) return `skipped: ${report.skipped}`;
   const lines = [
-    `nvcc ${report.nvccVersion ?? '?'}, ${report.arch}, -O3 -Xptxas -v; ${report.kernels.length} kernels, ${report.spilling} spilling; compiled in ${report.compileSeconds.toFixed(0)} s.`,
+    `nvcc ${report.nvccVersion ?? '?'}, ${report.arch}, -O3 -Xptxas -v; ${report.kernels.length} kernels in ${report.files.length} files, ${report.spilling} spilling; compiled in ${report.compileSeconds.toFixed(0)} s.`,
     '',
-    '| model | scalar | registers | stack B | spill stores B | spill loads B | smem B | spills |',
-    '|---|---|---|---|---|---|---|---|',
+    '| model | scalar | kernel | registers | stack B | spill stores B | spill loads B | smem B | spills | file |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const k of report.kernels) {
-    lines.push(`| ${k.model} | ${k.scalar} | ${k.registers} | ${k.stackBytes} | ${k.spillStoreBytes} | ${k.spillLoadBytes} | ${k.sharedBytes} | ${k.spills ? '**SPILLS**' : 'no'} |`);
+    const kernel = /(\w+)</.exec(k.name)?.[1] ?? k.name;
+    lines.push(`| ${k.model} | ${k.scalar} | ${kernel} | ${k.registers} | ${k.stackBytes} | ${k.spillStoreBytes} | ${k.spillLoadBytes} | ${k.sharedBytes} | ${k.spills ? '**SPILLS**' : 'no'} | ${k.file ?? ''} |`);
   }
   const slow = new Map<string, number>();
   for (const c of report.callees) if (c.spillStoreBytes + c.spillLoadBytes > 0) slow.set(c.name, (slow.get(c.name) ?? 0) + 1);
