@@ -42,7 +42,6 @@ enum class Isa { baseline, avx2, avx512 };
 #define AG_CPU_COMPACT 0
 #endif
 
-
 bool supports_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
