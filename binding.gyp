@@ -37,7 +37,8 @@
         ["cpu_compact==0", {"sources": [
           "native/cpu/kernels/volatility.cpp",
           "native/cpu/kernels/sir.cpp",
-          "native/cpu/kernels/random_walk.cpp"
+          "native/cpu/kernels/random_walk.cpp",
+          "native/cpu/kernels/program.cpp"
         ]}]
       ]
     },
@@ -53,7 +54,8 @@
         "native/cpu/kernels/bernoulli_sum.cpp",
         "native/cpu/kernels/brock_hommes.cpp",
         "native/cpu/kernels/gaussian_location.cpp",
-        "native/cpu/kernels/gaussian_shift.cpp"
+        "native/cpu/kernels/gaussian_shift.cpp",
+        "native/cpu/kernels/program.cpp"
       ],
       "defines": ["AG_CPU_ISA=baseline", "AG_CPU_REAL=double", "AG_CPU_COMPACT=<(cpu_compact)"]
     },
@@ -69,11 +71,13 @@
         "native/addon/intervention_parser.cpp",
         "native/addon/js_values.cpp",
         "native/addon/memory_cap.cpp",
+        "native/addon/program_parser.cpp",
         "native/addon/request_parser.cpp",
         "native/addon/simulate_binding.cpp",
         "native/cpu/cpu_backend.cpp",
         "native/cpu/thread_pool.cpp",
-        "native/cpu/workspace_cache.cpp"
+        "native/cpu/workspace_cache.cpp",
+        "native/program/validate.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "AG_CPU_COMPACT=<(cpu_compact)"],
@@ -83,6 +87,7 @@
         ["nvcc!=''", {
           "defines": ["AGENTGRAD_WITH_CUDA=1"],
           "sources": ["native/cuda/cuda_backend.cu",
+                      "native/cuda/program.cu",
                       "native/cuda/models/volatility.cu",
                       "native/cuda/models/sir.cu",
                       "native/cuda/models/network_sir.cu",
@@ -118,7 +123,8 @@
               "native/cpu/isa_kernels.cpp",
               "native/cpu/kernels/volatility.cpp",
               "native/cpu/kernels/sir.cpp",
-              "native/cpu/kernels/random_walk.cpp"
+              "native/cpu/kernels/random_walk.cpp",
+              "native/cpu/kernels/program.cpp"
             ],
             "defines": ["AG_CPU_ISA=avx2", "AG_CPU_REAL=float", "AG_CPU_WIDE=1"],
             "cflags_cc": ["-mavx2", "-mbmi2"]
@@ -137,7 +143,8 @@
               "native/cpu/isa_kernels.cpp",
               "native/cpu/kernels/volatility.cpp",
               "native/cpu/kernels/sir.cpp",
-              "native/cpu/kernels/random_walk.cpp"
+              "native/cpu/kernels/random_walk.cpp",
+              "native/cpu/kernels/program.cpp"
             ],
             "defines": ["AG_CPU_ISA=avx512", "AG_CPU_REAL=float", "AG_CPU_WIDE=1"],
             "cflags_cc": [

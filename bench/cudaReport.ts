@@ -1,5 +1,6 @@
 // CUDA static report: compiles each native/cuda/models/<model>.cu (one translation unit per model;
-// cuda_backend.cu itself only dispatches) for one architecture with `-Xptxas -v` (the flags
+// cuda_backend.cu itself only dispatches) and native/cuda/program.cu (the model-program
+// interpreter's kernels, reported as model `program`) for one architecture with `-Xptxas -v` (the flags
 // scripts/nvcc.cjs uses), in parallel up to the core count, and lists registers, stack, spill
 // stores/loads and shared memory per kernel, with demangled names split into model and scalar type
 // and the .cu file that holds the kernel. Kernels that spill are flagged. Needs nvcc, not a GPU;
@@ -59,10 +60,12 @@ function demangle(names: string[]): string[] {
   return names.map((n, i) => out[i] || n);
 }
 
-// simulate_replicates_kernel<ag::Volatility, ag::Dual<float, 4> >(...) -> model, scalar.
+// simulate_replicates_kernel<ag::Volatility, ag::Dual<float, 4> >(...) -> model, scalar;
+// program_kernel<ag::Dual<float, 4> >(...) (native/cuda/program.cu) -> program, scalar.
 function modelAndScalar(demangled: string): { model: string; scalar: string } {
   const open = demangled.indexOf('<');
   if (open < 0) return { model: demangled, scalar: '' };
+  const program = /\bprogram_kernel$/.test(demangled.slice(0, open));
   let depth = 0;
   let end = open;
   for (let i = open; i < demangled.length; i++) {
@@ -84,6 +87,7 @@ function modelAndScalar(demangled: string): { model: string; scalar: string } {
     }
   }
   const strip = (s: string) => s.trim().replace(/^ag::/, '').replace(/ag::/g, '');
+  if (program) return { model: 'program', scalar: strip(args) };
   return split < 0 ? { model: strip(args), scalar: '' } : { model: strip(args.slice(0, split)), scalar: strip(args.slice(split + 1)) };
 }
 
@@ -188,13 +192,17 @@ export function cudaReport(options: { arch?: string; log?: (line: string) => voi
   if (!nvcc) return { ...empty, skipped: 'nvcc not found (PATH, CUDA_PATH, /usr/local/cuda/bin): no CUDA static report' };
   const version = /release [\d.]+, V[\d.]+/.exec(execFileSync(nvcc, ['--version'], { encoding: 'utf8' }))?.[0] ?? null;
   const modelsDir = join(root, 'native', 'cuda', 'models');
-  const sources = readdirSync(modelsDir).filter((f) => f.endsWith('.cu')).sort();
+  // Paths relative to the repository root: every model's file, then the program interpreter's.
+  const sources = [
+    ...readdirSync(modelsDir).filter((f) => f.endsWith('.cu')).sort().map((f) => `native/cuda/models/${f}`),
+    'native/cuda/program.cu',
+  ];
   const dir = mkdtempSync(join(tmpdir(), 'agentgrad-ptxas-'));
   const flags = ['-std=c++17', '-O3', '-DAGENTGRAD_WITH_CUDA=1', '-Xcompiler', '-fPIC', '-Xptxas', '-v', '-gencode', `arch=compute_${arch},code=sm_${arch}`];
-  const jobs = sources.map((f) => [...flags, '-c', join(modelsDir, f), '-o', join(dir, f.replace(/\.cu$/, '.o'))]);
+  const jobs = sources.map((f) => [...flags, '-c', join(root, f), '-o', join(dir, f.replace(/^.*\//, '').replace(/\.cu$/, '.o'))]);
   const command = [...flags, '-c', 'native/cuda/models/<model>.cu', '-o', '<model>.o'];
   const parallel = Math.max(1, Math.min(availableParallelism(), sources.length));
-  log(`cuda-report: nvcc ${command.join(' ')} for ${sources.length} models, ${parallel} at a time (a few minutes)`);
+  log(`cuda-report: nvcc ${command.join(' ')} for ${sources.length - 1} models and the program interpreter, ${parallel} at a time (a few minutes)`);
   const start = Date.now();
   let results: CompileResult[];
   try {
@@ -206,13 +214,13 @@ export function cudaReport(options: { arch?: string; log?: (line: string) => voi
   const failed = results.findIndex((r) => r.status !== 0);
   if (failed >= 0) {
     const r = results[failed]!;
-    return { ...empty, nvccVersion: version, command, compileSeconds, skipped: `nvcc failed on native/cuda/models/${sources[failed]} (exit ${r.status}): ${r.output.trim().split('\n').slice(-5).join(' | ')}` };
+    return { ...empty, nvccVersion: version, command, compileSeconds, skipped: `nvcc failed on ${sources[failed]} (exit ${r.status}): ${r.output.trim().split('\n').slice(-5).join(' | ')}` };
   }
   const kernels: KernelRow[] = [];
   const callees: CudaReport['callees'] = [];
   const files: CudaReport['files'] = [];
   results.forEach((r, i) => {
-    const file = `native/cuda/models/${sources[i]!}`;
+    const file = sources[i]!;
     const parsed = parsePtxasLog(r.output);
     kernels.push(...parsed.kernels.map((k) => ({ ...k, file })));
     callees.push(...parsed.callees);

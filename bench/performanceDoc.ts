@@ -507,6 +507,38 @@ function cudaReportSection(record: BenchRecord): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Models written in TypeScript
+
+function defineSection(record: BenchRecord): string {
+  const suite = suiteFields(record, 'define');
+  const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
+  const body = suite.at('rows').items().map((row) => {
+    const torch = row.optionalNumber('torch');
+    const torchOverTwin = row.optionalNumber('torchOverTwin');
+    return [
+      row.string('model'),
+      String(row.number('tangents')),
+      `${row.number('replicates')} × ${count(row.number('agents'))} × ${row.number('steps')}`,
+      ms(row.number('builtIn')),
+      ms(row.number('twin')),
+      torch === null ? '—' : ms(torch),
+      `${row.number('twinOverBuiltIn').toFixed(2)}×`,
+      torchOverTwin === null ? '—' : `${torchOverTwin.toFixed(1)}×`,
+    ];
+  });
+  const first = suite.at('firstRun');
+  return [
+    table(['model', 'K', 'replicates × agents × steps', 'C++ model', 'defineModel twin', 'PyTorch eager forward', 'twin time / C++', 'PyTorch time / twin'], body),
+    '',
+    `Defining a new model and its first simulate call (8 replicates × 1,000 agents × 100 steps, all tangents), median of ` +
+      `${first.number('processes')} fresh processes: defineModel ${first.number('defineMs').toFixed(1)} ms, first simulate ` +
+      `${first.number('firstSimulateMs').toFixed(1)} ms, ${first.number('totalMs').toFixed(1)} ms in all.`,
+    '',
+    sourceLine(record, 'npm run bench -- define'),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sections and documents
 
 interface Section {
@@ -523,6 +555,7 @@ export const sections: Record<string, Section> = {
   memory: { suite: 'memory', render: memorySection },
   estimators: { suite: 'estimators', render: estimatorsSection },
   'cuda-report': { suite: 'cudaReport', render: cudaReportSection },
+  define: { suite: 'define', render: defineSection },
 };
 
 const markerPattern = /<!-- generated:([\w-]+) -->\n(?:[\s\S]*?\n)?<!-- \/generated:\1 -->/g;

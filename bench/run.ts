@@ -1,4 +1,4 @@
-// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report ...] [--quick] [--backend cpu|cuda|auto]
+// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report|define ...] [--quick] [--backend cpu|cuda|auto]
 // [--models sir,networkSir] (throughput and peer rows of these models only): prints markdown
 // tables, writes a JSON record to bench/results/ and regenerates the tables of docs/ from the
 // newest records (bench/performanceDoc.ts). Without suite names every suite runs.
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 
 import { backendInfo } from '../lib/index.js';
 import { cudaReport, cudaReportMarkdown } from './cudaReport.js';
+import { defineMarkdown, defineRows } from './defineModels.js';
 import { endToEndMarkdown, endToEndRows } from './endToEnd.js';
 import { estimatorMarkdown, estimatorRows } from './estimators.js';
 import { memoryMarkdown, memoryRows } from './memory.js';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       models: { type: 'string' },
     },
   });
-  const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report'];
+  const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report', 'define'];
   if (positionals.length === 1 && positionals[0] === 'doc') {
     console.log(`regenerated the tables of docs/: ${writeGeneratedDocs().join(', ') || 'unchanged'}`);
     return;
@@ -106,6 +107,11 @@ async function main(): Promise<void> {
     const suite = await memoryRows({ quick: values.quick, backend });
     console.log('## Memory\n\n' + memoryMarkdown(suite) + '\n');
     record['memory'] = suite;
+  }
+  if (suites.has('define')) {
+    const suite = await defineRows({ quick: values.quick });
+    console.log('## Models written in TypeScript\n\n' + defineMarkdown(suite) + '\n');
+    record['define'] = suite;
   }
   if (suites.has('cuda-report')) {
     const report = cudaReport();

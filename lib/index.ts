@@ -9,7 +9,9 @@ export { gradient, type Estimator, type GradientOptions, type GradientResult } f
 export * as losses from './losses/index.js';
 export type { Loss, LossEvaluation, SeriesShape } from './losses/index.js';
 export type { ObservedInput } from './observed.js';
-export type { BackendChoice, BackendName, Constraint, DiscreteModeName, Dtype, RealArray } from './native.js';
+export type { BackendChoice, BackendName, Constraint, DiscreteModeName, Dtype, NativeProgram, RealArray } from './native.js';
 export { fit, posteriorPredictive, priors, Posterior } from './gvi/index.js';
 export type { EpochRecord, FamilyName, FitOptions, FitResult, LossName, LrSchedule, OptimizerName, PosteriorJson, PosteriorPredictive, PredictiveOptions, Prior } from './gvi/index.js';
 export { AbortError } from './errors.js';
+export { defineModel, describeProgram, isModelFactory } from './define/index.js';
+export type { Agent, DrawOptions, Helper, ModelContext, ModelFactory, ModelSettings, ModelSpec, Neighbours, ParameterSpec, SettingSpec } from './define/index.js';

@@ -34,6 +34,21 @@ export interface NativeModelInfo {
   usesGraph: boolean;
 }
 
+/** A model written in TypeScript, lowered by defineModel (docs/program-format.md). */
+export interface NativeProgram {
+  name: string;                       // the model's name
+  parameters: { name: string; constraint: 'real' | 'positive' | 'unit'; reference: number }[];
+  settings: { name: string; default: number; min: number; max: number; integer: boolean }[];
+                                      // settings[0] is agents, settings[1] steps; at most 16 in all
+  outputs: string[];                  // at least 1, at most 32
+  fields: Int32Array;                 // kind of each per-agent field: 0 real, 1 dual; at most 64
+  states: Int32Array;                 // kind of each per-replicate state variable: 0 real, 1 dual; at most 256
+  registers: Int32Array;              // kind of each register (docs/program-format.md, Registers); at most 4096
+  constants: Float64Array;            // finite numbers; at most 65536
+  init: Int32Array;                   // instructions, 5 words each: [op, dst, a, b, c]
+  step: Int32Array;
+}
+
 export interface NativeIntervention {
   parameter: number;                    // index of the scaled model parameter
   from: number;                         // first step it applies to
@@ -41,7 +56,8 @@ export interface NativeIntervention {
 }
 
 export interface NativeSimulateRequest {
-  model: string;
+  model?: string;                       // a registered model's name, or
+  program?: NativeProgram;              // a model program (defineModel), validated by the addon
   theta: number[];                      // natural units, in the model's parameter order
   thetaTable?: Float64Array;            // optional [replicates][theta.length]: one point per replicate
   interventions?: NativeIntervention[]; // their factors follow the model's parameters in theta

@@ -148,7 +148,7 @@ export function nativeRequest(model: Model, theta: unknown, options: SimulateOpt
   const tangentNames = resolveTangents(model, options.tangents);
   const names = model.parameters.map((p) => p.name);
   return {
-    model: model.name,
+    ...(model.program ? { program: model.program } : { model: model.name }),
     theta: checkedTheta(model, theta),
     ...(model.interventions.length > 0 ? { interventions: nativeInterventions(model) } : {}),
     ...(model.graph ? { graph: { offsets: model.graph.offsets, neighbours: model.graph.neighbours } } : {}),
@@ -211,7 +211,7 @@ export async function simulate(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await native().simulate({ ...request, cancel });
-    if (result.nonFinite > 0 && options.nonFinite !== 'keep') throw nonFiniteError(result.nonFinite, request);
+    if (result.nonFinite > 0 && options.nonFinite !== 'keep') throw nonFiniteError(result, request, model.outputs.length);
     return wrapResult(model, request, result);
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw abortError();
@@ -221,11 +221,38 @@ export async function simulate(
   }
 }
 
-function nonFiniteError(count: number, request: NativeSimulateRequest): RangeError {
-  const hint = request.dtype === 'float64' ? 'use parameters nearer the reference values' : "use dtype 'float64' or parameters nearer the reference values";
+// The first time (step) at which `array`, [replicates][times][cells per time], holds a NaN or an
+// infinity; null if none does.
+function firstNonFiniteTime(array: ArrayLike<number> | null, times: number, cellsPerTime: number): number | null {
+  if (array === null || cellsPerTime === 0) return null;
+  let first: number | null = null;
+  for (let i = 0; i < array.length; i++) {
+    if (Number.isFinite(array[i]!)) continue;
+    const time = Math.floor(i / cellsPerTime) % times;
+    if (first === null || time < first) first = time;
+  }
+  return first;
+}
+
+function nonFiniteError(result: NativeSimulateResult, request: NativeSimulateRequest, outputs: number): RangeError {
+  const dtype = request.dtype ?? 'float32';
+  const times = result.values.length / (request.replicates * outputs);
+  const K = request.tangents?.length ?? 0;
+  const valuesFrom = firstNonFiniteTime(result.values, times, outputs);
+  const tangentsFrom = firstNonFiniteTime(result.tangents, times, outputs * K);
+  const where = [
+    valuesFrom === null ? null : `values from step ${valuesFrom}`,
+    tangentsFrom === null ? null : `tangents from step ${tangentsFrom}`,
+  ].filter((part) => part !== null).join(', ') || 'log p';
+  const hints = [
+    dtype === 'float64' ? null : "dtype 'float64'",
+    valuesFrom === null && tangentsFrom !== null
+      ? 'a smaller tau or another estimator (tangents of discrete draws can grow step after step where the model feeds its outputs back), or fewer steps'
+      : 'parameters nearer the reference values',
+  ].filter((hint) => hint !== null);
   return new RangeError(
-    `the simulation produced ${count} NaN or infinite numbers: these parameters overflow ${request.dtype ?? 'float32'} arithmetic; ${hint} ` +
-      "(or pass nonFinite: 'keep' to receive them)",
+    `the simulation produced ${result.nonFinite} NaN or infinite numbers (${where} of ${times - 1}): they overflow ${dtype} arithmetic; ` +
+      `try ${hints.join(', or ')} (or pass nonFinite: 'keep' to receive them)`,
   );
 }
 

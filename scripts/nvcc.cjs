@@ -42,7 +42,7 @@ function compile(nvcc, input, output) {
 
 // The folders a .cu file includes from (the addon's headers are host-only).
 function nativeHeaders() {
-  return ['core', 'models', 'cuda']
+  return ['core', 'models', 'program', 'cuda']
     .flatMap((dir) => fs.readdirSync(path.join(__dirname, '..', 'native', dir)).map((f) => `native/${dir}/${f}`))
     .filter((f) => /\.(hpp|cuh)$/.test(f))
     .sort();

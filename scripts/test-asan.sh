@@ -29,5 +29,6 @@ if [[ $step == all || $step == run ]]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   npx ava dist/test/philox.test.js dist/test/dual.test.js dist/test/random.test.js dist/test/discrete.test.js \
     dist/test/randomWalk.test.js dist/test/volatility.test.js dist/test/determinism.test.js dist/test/validation.test.js \
-    dist/test/estimators.test.js dist/test/extremes.test.js dist/test/fuzz.test.js dist/test/objective.test.js
+    dist/test/estimators.test.js dist/test/extremes.test.js dist/test/fuzz.test.js dist/test/objective.test.js \
+    dist/test/programFuzz.test.js dist/test/defineTwin.test.js
 fi

@@ -12,14 +12,16 @@ import { logNormal } from '../gvi/priors.js';
 import { priorDraws } from '../gvi/random.js';
 import { defaultPrior } from '../gvi/parameters.js';
 import type { EpochRecord } from '../gvi/checkpoint.js';
-import { configureModel, modelNames, type Model } from '../models/model.js';
+import type { Model } from '../models/model.js';
 import { renderReport, type ReportInput } from '../report/report.js';
 import { simulate } from '../simulate.js';
 import { choiceFlag, integerFlag, numberFlag, parameterFlags, UsageError } from './args.js';
+import { resolveModelFlag } from './model-flag.js';
 import { readObserved } from './read-data.js';
 
 export const fitUsage = `agentgrad fit [options]            (no options: the volatility model on synthetic data)
-  --model NAME          model to calibrate (default volatility)
+  --model NAME|FILE     model to calibrate (default volatility), or a .js module whose default
+                        export is a defineModel factory (FILE#name for a named export)
   --data FILE           observed series, .csv or .json (default: synthetic data simulated at the truth)
   --param name=value    the truth for synthetic data, repeatable (default: reference values)
   --parameters LIST     comma-separated parameters to calibrate (default all; others stay at the truth;
@@ -144,19 +146,19 @@ export async function fitCommand(argv: string[]): Promise<string> {
       resume: { type: 'boolean', default: false },
     },
   });
-  const modelName = choiceFlag('model', values.model, modelNames())!;
-  const recommended = modelDefaults[modelName] ?? {};
+  const chosen = await resolveModelFlag(values.model!);
+  const recommended = (chosen.builtIn && modelDefaults[chosen.builtIn]) || {};
   values.parameters ??= recommended.parameters;
   values.loss ??= recommended.loss ?? 'mmd';
   values.epochs ??= recommended.epochs ?? '300';
-  const base = configureModel(modelName, {});
+  const base = chosen.make({});
   const observedFromFile = values.data === undefined ? undefined : await readObserved(values.data, base.outputs);
   const size: Record<string, number> = {};
   const agents = integerFlag('agents', values.agents);
   const steps = integerFlag('steps', values.steps) ?? observedFromFile?.length;
   if (agents !== undefined) size['agents'] = agents;
   if (steps !== undefined) size['steps'] = steps;
-  const model = configureModel(modelName, size);
+  const model = chosen.make(size);
   const truth = observedFromFile ? undefined : { ...model.reference, ...parameterFlags(values.param) };
   const dataSeed = integerFlag('data-seed', values['data-seed'])!;
   const observed = observedFromFile ?? (await syntheticData(model, truth!, dataSeed));

@@ -1,5 +1,22 @@
+import { parseArgs } from 'node:util';
+
 import { backendInfo } from '../backend.js';
-import { configureModel, modelNames } from '../models/model.js';
+import { configureModel, modelNames, type Model } from '../models/model.js';
+import { resolveModelFlag } from './model-flag.js';
+
+function modelLine(label: string, model: Model): string {
+  const parameters = model.parameters.map((p) => `${p.name} (${p.constraint}, reference ${p.reference})`).join(', ');
+  const settings = Object.entries(model.settings).map(([k, v]) => `${k}=${v}`).join(', ');
+  return `  ${label}: parameters ${parameters}; settings ${settings}; outputs ${model.outputs.join(', ')}`;
+}
+
+/** `agentgrad info [--model FILE]`: the backends and the built-in models, or the model a module defines. */
+export async function infoCommand(argv: string[]): Promise<string> {
+  const { values } = parseArgs({ args: argv, strict: true, options: { model: { type: 'string' } } });
+  if (values.model === undefined) return infoText();
+  const model = (await resolveModelFlag(values.model)).make({});
+  return `model ${model.name}${model.program ? ` (defineModel, ${model.program.init.length / 5 + model.program.step.length / 5} instructions)` : ''}:\n${modelLine(model.name, model)}`;
+}
 
 export function infoText(): string {
   const info = backendInfo();
@@ -12,11 +29,6 @@ export function infoText(): string {
     `tangent buckets: ${info.tangentBuckets.join(', ')}`,
     'models:',
   ];
-  for (const name of modelNames()) {
-    const model = configureModel(name, {});
-    const parameters = model.parameters.map((p) => `${p.name} (${p.constraint}, reference ${p.reference})`).join(', ');
-    const settings = Object.entries(model.settings).map(([k, v]) => `${k}=${v}`).join(', ');
-    lines.push(`  ${name}: parameters ${parameters}; settings ${settings}; outputs ${model.outputs.join(', ')}`);
-  }
+  for (const name of modelNames()) lines.push(modelLine(name, configureModel(name, {})));
   return lines.join('\n');
 }

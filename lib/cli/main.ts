@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { benchCommand, benchUsage } from './bench-command.js';
 import { fitCommand, fitUsage } from './fit-command.js';
-import { infoText } from './info.js';
+import { infoCommand } from './info.js';
 import { simulateCommand, simulateUsage } from './simulate-command.js';
 import { UsageError } from './args.js';
 
@@ -9,7 +9,7 @@ const usage = `usage: agentgrad <command> [options]
 
 commands:
   fit        calibrate a model to data: posterior.json, history.csv and report.html
-  info       backends compiled in, CUDA device, models and their parameters
+  info       backends compiled in, CUDA device, models and their parameters (--model FILE: a module's)
   simulate   run replicates of a model and write values (and tangents) to CSV or JSON
   bench      agent-step throughput of every model on this machine
 
@@ -26,7 +26,7 @@ async function run(argv: string[]): Promise<number> {
       console.log(await fitCommand(rest));
       return 0;
     case 'info':
-      console.log(infoText());
+      console.log(await infoCommand(rest));
       return 0;
     case 'simulate':
       console.log(await simulateCommand(rest));

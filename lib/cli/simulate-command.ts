@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 
-import { configureModel, modelNames } from '../models/model.js';
 import { simulate } from '../simulate.js';
 import { choiceFlag, integerFlag, numberFlag, parameterFlags, UsageError } from './args.js';
+import { resolveModelFlag } from './model-flag.js';
 import { formatOf, writeSimulation } from './write-table.js';
 
 export const simulateUsage = `agentgrad simulate [options]
-  --model NAME          model to run (default volatility; see 'agentgrad info')
+  --model NAME|FILE     model to run (default volatility; see 'agentgrad info'), or a .js module
+                        whose default export is a defineModel factory
   --agents N --steps T  model size (model defaults otherwise)
   --param name=value    parameter value, repeatable (reference values otherwise)
   --replicates R        replicates (default 4)
@@ -40,13 +41,13 @@ export async function simulateCommand(argv: string[]): Promise<string> {
       out: { type: 'string', default: 'sim.csv' },
     },
   });
-  const modelName = choiceFlag('model', values.model, modelNames())!;
+  const chosen = await resolveModelFlag(values.model!);
   const size: Record<string, number> = {};
   const agents = integerFlag('agents', values.agents);
   const steps = integerFlag('steps', values.steps);
   if (agents !== undefined) size['agents'] = agents;
   if (steps !== undefined) size['steps'] = steps;
-  const model = configureModel(modelName, size);
+  const model = chosen.make(size);
   const out = values.out!;
   if (formatOf(out) === undefined) throw new UsageError(`--out must end in .csv or .json, got '${out}'`);
 

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { invalidType, isPlainObject, outOfRange } from '../errors.js';
 import { energyDistance, logMse, mmd, mse, type Loss } from '../losses/index.js';
 import { isModel, type Model } from '../models/model.js';
+import { programIdentity } from '../models/programIdentity.js';
 import type { ObservedInput } from '../observed.js';
 import type { SimulateOptions } from '../simulate.js';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_VERSION, type EpochRecord, type FitState } from './checkpoint.js';
@@ -128,6 +129,7 @@ function medianOf(prior: Prior): number {
 function identityOf(model: Model, setup: ObjectiveSetup, options: FitOptions): Record<string, unknown> {
   return {
     model: model.name,
+    ...(model.program ? { program: programIdentity(model.program) } : {}),
     settings: model.settings,
     parameters: setup.params.map((p) => [p.name, p.prior.kind, p.prior.params]),
     fixed: setup.fixed,

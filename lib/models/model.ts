@@ -1,7 +1,7 @@
-// A configured model: the native model it runs, its settings and its parameters.
+// A configured model: the native model (or defineModel program) it runs, its settings and its parameters.
 import { invalidType, isPlainObject, outOfRange } from '../errors.js';
 import { checkGraph, complete, wattsStrogatz, type Graph } from '../graphs/index.js';
-import { native, type Constraint, type NativeModelInfo } from '../native.js';
+import { native, type Constraint, type NativeModelInfo, type NativeProgram } from '../native.js';
 
 export interface ParameterInfo {
   /** Name used in theta objects and tangent lists. */
@@ -39,6 +39,8 @@ export interface Model {
   readonly graph?: Graph;
   /** Time-varying parameters (withIntervention); their factors are the last parameters. */
   readonly interventions: readonly Intervention[];
+  /** The program of a model written with defineModel, run instead of the native model `name`. */
+  readonly program?: NativeProgram;
 }
 
 let catalog: Map<string, NativeModelInfo> | undefined;
@@ -69,10 +71,10 @@ function checkSetting(option: string, value: unknown, min: number, max: number, 
 }
 
 // The contact graph of a graph model: the user's, or a Watts–Strogatz small world over `agents`.
-function contactGraph(name: string, given: Record<string, unknown>, info: NativeModelInfo): Graph {
+function contactGraph(label: string, given: Record<string, unknown>, info: NativeModelInfo): Graph {
   const agents = given['agents'];
   if (given['graph'] !== undefined) {
-    const graph = checkGraph(given['graph'], `models.${name}(options).graph`);
+    const graph = checkGraph(given['graph'], `${label}(options).graph`);
     if (agents !== undefined && agents !== graph.nodes) {
       throw new RangeError(`agents must equal the graph's ${graph.nodes} nodes (or be left out), got ${String(agents)}`);
     }
@@ -84,21 +86,21 @@ function contactGraph(name: string, given: Record<string, unknown>, info: Native
 }
 
 /**
- * Builds a Model from the native model `name` and user options keyed by setting name (and
- * `graph` for graph models).
+ * Builds a Model from a catalogue entry (a native model's, or a defineModel program's) and user
+ * options keyed by setting name (and `graph` for graph models). `label` names the factory in
+ * error messages, e.g. 'models.sir'.
  */
-export function configureModel(name: string, options: unknown): Model {
-  const info = modelInfo(name);
-  if (options !== undefined && !isPlainObject(options)) throw invalidType(`models.${name}(options)`, 'an object', options);
+export function buildModel(info: NativeModelInfo, options: unknown, label: string, program?: NativeProgram): Model {
+  if (options !== undefined && !isPlainObject(options)) throw invalidType(`${label}(options)`, 'an object', options);
   const given = { ...((options ?? {}) as Record<string, unknown>) };
   const known = new Set(info.settings.map((s) => s.name));
   if (info.usesGraph) known.add('graph');
   for (const key of Object.keys(given)) {
     if (!known.has(key)) {
-      throw new TypeError(`'${key}' is not an option of models.${name}; options are ${[...known].join(', ')}`);
+      throw new TypeError(`'${key}' is not an option of ${label}; options are ${[...known].join(', ')}`);
     }
   }
-  const graph = info.usesGraph ? contactGraph(name, given, info) : undefined;
+  const graph = info.usesGraph ? contactGraph(label, given, info) : undefined;
   if (graph) given['agents'] = graph.nodes;
   const settings: Record<string, number> = {};
   for (const s of info.settings) {
@@ -107,7 +109,7 @@ export function configureModel(name: string, options: unknown): Model {
   }
   const parameters = info.parameters.map((p) => Object.freeze({ ...p }));
   return Object.freeze({
-    name,
+    name: info.name,
     parameters: Object.freeze(parameters),
     outputs: Object.freeze([...info.outputs]),
     settings: Object.freeze(settings),
@@ -116,7 +118,13 @@ export function configureModel(name: string, options: unknown): Model {
     reference: Object.freeze(Object.fromEntries(parameters.map((p) => [p.name, p.reference]))),
     ...(graph ? { graph } : {}),
     interventions: Object.freeze([]),
+    ...(program ? { program } : {}),
   });
+}
+
+/** Builds a Model from the native model `name` and user options (see buildModel). */
+export function configureModel(name: string, options: unknown): Model {
+  return buildModel(modelInfo(name), options, `models.${name}`);
 }
 
 export function isModel(value: unknown): value is Model {

@@ -45,7 +45,8 @@ CudaStatus cuda_status() {
   return status;
 }
 
-Backend choose_backend(const std::string& requested) {
+Backend choose_backend(const std::string& requested, bool program) {
+  (void)program;  // both backends run model programs (CUDA: native/cuda/program.cu)
   if (requested == "cpu") return Backend::cpu;
   const CudaStatus cuda = cuda_status();
   if (requested == "cuda" && !cuda.available) {

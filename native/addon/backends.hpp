@@ -24,7 +24,8 @@ struct CudaStatus {
 CudaStatus cuda_status();
 
 // 'auto' takes CUDA when a device is present; 'cuda' without one throws std::runtime_error.
-Backend choose_backend(const std::string& requested);
+// Registered models and model programs (defineModel) alike: both backends run both.
+Backend choose_backend(const std::string& requested, bool program = false);
 const char* backend_name(Backend backend);
 
 // Throws ArgumentError (RangeError) when the request would take more memory than allowed.

@@ -1,16 +1,19 @@
 #include "request_parser.hpp"
 
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "../models/registry.hpp"
 #include "../models/scalar_dispatch.hpp"
+#include "../program/validate.hpp"
 #include "argument_error.hpp"
 #include "graph_parser.hpp"
 #include "intervention_parser.hpp"
 #include "js_values.hpp"
+#include "program_parser.hpp"
 
 namespace ag::addon {
 namespace {
@@ -27,22 +30,46 @@ std::string model_names() {
   return names;
 }
 
-// The name and constraint of entry j of a point: a model parameter, or an intervention factor.
-template <class Model>
-std::string point_entry_name(int j) {
-  constexpr int count = parameter_count<Model>();
-  return j < count ? std::string(Model::kParameters[j].name) : "interventions[" + std::to_string(j - count) + "].factor";
-}
-template <class Model>
-Constraint point_entry_constraint(int j) {
-  return j < parameter_count<Model>() ? Model::kParameters[j].constraint : Constraint::positive;
-}
+// What a request is checked against: a registered model's metadata, or a program's.
+struct ModelMeta {
+  std::string name;
+  std::vector<ParameterSpec> parameters;  // names point into the model or the program
+  std::vector<SettingSpec> settings;
+  bool uses_graph = false;
+  int parameter_count() const { return static_cast<int>(parameters.size()); }
+};
 
 template <class Model>
-std::vector<double> parse_theta(const Napi::Value& value, const std::vector<Intervention>& interventions) {
-  const int count = parameter_count<Model>() + static_cast<int>(interventions.size());
-  const std::string model = Model::kName;
-  const std::string expected = std::to_string(count) + " numbers for model '" + model + "'" +
+ModelMeta meta_of() {
+  ModelMeta meta;
+  meta.name = Model::kName;
+  meta.parameters.assign(std::begin(Model::kParameters), std::end(Model::kParameters));
+  meta.settings.assign(std::begin(Model::kSettings), std::end(Model::kSettings));
+  meta.uses_graph = uses_graph<Model>();
+  return meta;
+}
+
+ModelMeta meta_of(const Program& program) {
+  ModelMeta meta;
+  meta.name = program.name;
+  for (const ProgramParameter& p : program.parameters) meta.parameters.push_back(ParameterSpec{p.name.c_str(), p.constraint, p.reference});
+  for (const ProgramSetting& s : program.settings) meta.settings.push_back(SettingSpec{s.name.c_str(), s.fallback, s.min, s.max, s.integer});
+  meta.uses_graph = program.uses_graph;
+  return meta;
+}
+
+// The name and constraint of entry j of a point: a model parameter, or an intervention factor.
+std::string point_entry_name(const ModelMeta& meta, int j) {
+  const int count = meta.parameter_count();
+  return j < count ? std::string(meta.parameters[j].name) : "interventions[" + std::to_string(j - count) + "].factor";
+}
+Constraint point_entry_constraint(const ModelMeta& meta, int j) {
+  return j < meta.parameter_count() ? meta.parameters[j].constraint : Constraint::positive;
+}
+
+std::vector<double> parse_theta(const ModelMeta& meta, const Napi::Value& value, const std::vector<Intervention>& interventions) {
+  const int count = meta.parameter_count() + static_cast<int>(interventions.size());
+  const std::string expected = std::to_string(count) + " numbers for model '" + meta.name + "'" +
                                (interventions.empty() ? "" : " (its parameters, then one factor per intervention)");
   if (!value.IsArray()) throw_type_error("theta must be an array of " + expected);
   const Napi::Array array = value.As<Napi::Array>();
@@ -51,8 +78,8 @@ std::vector<double> parse_theta(const Napi::Value& value, const std::vector<Inte
   }
   std::vector<double> theta(count);
   for (int j = 0; j < count; ++j) {
-    const Constraint constraint = point_entry_constraint<Model>(j);
-    const std::string name = "theta." + point_entry_name<Model>(j);
+    const Constraint constraint = point_entry_constraint(meta, j);
+    const std::string name = "theta." + point_entry_name(meta, j);
     const Napi::Value element = array.Get(static_cast<uint32_t>(j));
     if (!element.IsNumber()) throw_type_error(name + " must be " + constraint_range(constraint) + ", got " + describe(element));
     theta[j] = element.As<Napi::Number>().DoubleValue();
@@ -61,16 +88,15 @@ std::vector<double> parse_theta(const Napi::Value& value, const std::vector<Inte
                         constraint_name(constraint) + "'), got " + describe(element));
     }
   }
-  check_scaled_parameters(theta.data(), interventions, Model::kParameters, parameter_count<Model>(), "theta");
+  check_scaled_parameters(theta.data(), interventions, meta.parameters.data(), meta.parameter_count(), "theta");
   return theta;
 }
 
 // One parameter point per replicate, row-major [replicates][parameters + interventions].
-template <class Model>
-std::vector<double> parse_theta_table(const Napi::Value& value, int32_t replicates,
+std::vector<double> parse_theta_table(const ModelMeta& meta, const Napi::Value& value, int32_t replicates,
                                       const std::vector<Intervention>& interventions) {
   if (value.IsUndefined()) return {};
-  const int count = parameter_count<Model>() + static_cast<int>(interventions.size());
+  const int count = meta.parameter_count() + static_cast<int>(interventions.size());
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
     throw_type_error("thetaTable must be a Float64Array of replicates x parameters");
   }
@@ -83,26 +109,25 @@ std::vector<double> parse_theta_table(const Napi::Value& value, int32_t replicat
   std::vector<double> rows(table.Data(), table.Data() + expected);
   for (std::size_t i = 0; i < expected; ++i) {
     const int j = static_cast<int>(i % count);
-    const Constraint constraint = point_entry_constraint<Model>(j);
+    const Constraint constraint = point_entry_constraint(meta, j);
     if (!satisfies(constraint, rows[i])) {
-      throw_range_error("thetaTable[" + std::to_string(i / count) + "]." + point_entry_name<Model>(j) + " must be " +
+      throw_range_error("thetaTable[" + std::to_string(i / count) + "]." + point_entry_name(meta, j) + " must be " +
                         constraint_range(constraint) + ", got " + format_number(rows[i]));
     }
   }
   for (int32_t r = 0; r < replicates; ++r) {
-    check_scaled_parameters(rows.data() + static_cast<std::size_t>(r) * count, interventions, Model::kParameters,
-                            parameter_count<Model>(), "thetaTable[" + std::to_string(r) + "]");
+    check_scaled_parameters(rows.data() + static_cast<std::size_t>(r) * count, interventions, meta.parameters.data(),
+                            meta.parameter_count(), "thetaTable[" + std::to_string(r) + "]");
   }
   return rows;
 }
 
-template <class Model>
-std::vector<double> parse_settings(const Napi::Value& value) {
-  constexpr int count = setting_count<Model>();
+std::vector<double> parse_settings(const ModelMeta& meta, const Napi::Value& value) {
+  const int count = static_cast<int>(meta.settings.size());
   const Napi::Object given = value.IsUndefined() ? Napi::Object::New(value.Env()) : object_value(value, "settings");
   std::vector<double> settings(count);
   for (int s = 0; s < count; ++s) {
-    const SettingSpec& spec = Model::kSettings[s];
+    const SettingSpec& spec = meta.settings[s];
     const Napi::Value element = given.Get(spec.name);
     if (element.IsUndefined()) {
       settings[s] = spec.fallback;
@@ -123,15 +148,14 @@ std::vector<double> parse_settings(const Napi::Value& value) {
   for (uint32_t k = 0; k < keys.Length(); ++k) {
     const std::string key = keys.Get(k).As<Napi::String>().Utf8Value();
     bool known = false;
-    for (int s = 0; s < count; ++s) known = known || key == Model::kSettings[s].name;
-    if (!known) throw_type_error("'" + key + "' is not a setting of model '" + std::string(Model::kName) + "'");
+    for (int s = 0; s < count; ++s) known = known || key == meta.settings[s].name;
+    if (!known) throw_type_error("'" + key + "' is not a setting of model '" + meta.name + "'");
   }
   return settings;
 }
 
-template <class Model>
-std::vector<int32_t> parse_tangents(const Napi::Value& value, int interventions) {
-  const int count = parameter_count<Model>() + interventions;
+std::vector<int32_t> parse_tangents(const ModelMeta& meta, const Napi::Value& value, int interventions) {
+  const int count = meta.parameter_count() + interventions;
   if (value.IsUndefined()) return {};
   if (!value.IsArray()) throw_type_error("tangents must be an array of parameter indices");
   const Napi::Array array = value.As<Napi::Array>();
@@ -143,24 +167,54 @@ std::vector<int32_t> parse_tangents(const Napi::Value& value, int interventions)
   std::vector<bool> seen(count, false);
   for (uint32_t k = 0; k < array.Length(); ++k) {
     const int64_t j = integer_in(array.Get(k), "tangents[" + std::to_string(k) + "]", 0, count - 1);
-    if (seen[j]) throw_range_error("tangents names parameter '" + point_entry_name<Model>(static_cast<int>(j)) + "' twice");
+    if (seen[j]) throw_range_error("tangents names parameter '" + point_entry_name(meta, static_cast<int>(j)) + "' twice");
     seen[j] = true;
     lanes.push_back(static_cast<int32_t>(j));
   }
   return lanes;
 }
 
-// Models with kUsesGraph need a graph over exactly their agents; the others take none.
-template <class Model>
-void parse_model_graph(const Napi::Value& value, SimulationRequest& sim) {
-  if constexpr (uses_graph<Model>()) {
-    if (value.IsUndefined()) throw_type_error(std::string("model '") + Model::kName + "' needs a graph { offsets, neighbours }");
+// Models that read a graph need one over exactly their agents; the others take none.
+void parse_model_graph(const ModelMeta& meta, const Napi::Value& value, SimulationRequest& sim) {
+  if (meta.uses_graph) {
+    if (value.IsUndefined()) throw_type_error("model '" + meta.name + "' needs a graph { offsets, neighbours }");
     ParsedGraph graph = parse_graph(value, static_cast<int64_t>(sim.settings[kAgentsSetting]));
     sim.graph_offsets = std::move(graph.offsets);
     sim.graph_neighbours = std::move(graph.neighbours);
   } else if (!value.IsUndefined()) {
-    throw_type_error(std::string("model '") + Model::kName + "' takes no graph");
+    throw_type_error("model '" + meta.name + "' takes no graph");
   }
+}
+
+void parse_model_inputs(const ModelMeta& meta, const Napi::Object& request, SimulationRequest& sim) {
+  sim.interventions = parse_interventions(request.Get("interventions"), meta.parameter_count());
+  sim.theta = parse_theta(meta, request.Get("theta"), sim.interventions);
+  sim.theta_table = parse_theta_table(meta, request.Get("thetaTable"), sim.replicates, sim.interventions);
+  sim.settings = parse_settings(meta, request.Get("settings"));
+  sim.tangent_params = parse_tangents(meta, request.Get("tangents"), static_cast<int>(sim.interventions.size()));
+  parse_model_graph(meta, request.Get("graph"), sim);
+}
+
+// The request's model: a registered one by name, or a program, validated with its loop counts.
+void parse_model(const Napi::Object& request, SimulationRequest& sim) {
+  const Napi::Value program = request.Get("program");
+  if (!program.IsUndefined()) {
+    if (!request.Get("model").IsUndefined()) throw_type_error("a request names a model or carries a program, not both");
+    sim.program = parse_program(program);
+    sim.model = sim.program->name;
+    parse_model_inputs(meta_of(*sim.program), request, sim);
+    try {
+      check_loop_counts(*sim.program, sim.settings);
+    } catch (const ProgramError& error) {
+      throw_range_error(std::string("model program '") + sim.model + "': " + error.what());
+    }
+    return;
+  }
+  sim.model = string_value(request.Get("model"), "model");
+  const bool known = visit_model(sim.model.c_str(), [&](auto tag) {
+    parse_model_inputs(meta_of<typename decltype(tag)::type>(), request, sim);
+  });
+  if (!known) throw_range_error("model must be one of " + model_names() + ", got '" + sim.model + "'");
 }
 
 DiscreteOptions parse_discrete(const Napi::Value& value) {
@@ -209,32 +263,22 @@ std::string parse_backend(const Napi::Value& value) {
 
 OutputCounts output_counts(const SimulationRequest& request) {
   OutputCounts counts{0, 0, 0, request.dtype == Dtype::float64 ? sizeof(double) : sizeof(float)};
-  visit_model(request.model.c_str(), [&](auto tag) {
-    using Model = typename decltype(tag)::type;
-    const OutputLayout layout = output_layout(request, output_count<Model>());
-    const std::size_t replicates = static_cast<std::size_t>(request.replicates);
-    counts.values = replicates * layout.values_per_replicate();
-    counts.tangents = replicates * layout.tangents_per_replicate();
-    counts.log_prob = request.discrete.mode == DiscreteMode::score ? replicates * layout.log_prob_per_replicate() : 0;
-  });
+  int outputs = request.program ? static_cast<int>(request.program->outputs.size()) : 0;
+  visit_model(request.model.c_str(), [&](auto tag) { outputs = output_count<typename decltype(tag)::type>(); });
+  if (request.program) outputs = static_cast<int>(request.program->outputs.size());
+  const OutputLayout layout = output_layout(request, outputs);
+  const std::size_t replicates = static_cast<std::size_t>(request.replicates);
+  counts.values = replicates * layout.values_per_replicate();
+  counts.tangents = replicates * layout.tangents_per_replicate();
+  counts.log_prob = request.discrete.mode == DiscreteMode::score ? replicates * layout.log_prob_per_replicate() : 0;
   return counts;
 }
 
 ParsedRequest parse_request(const Napi::Object& request) {
   ParsedRequest parsed;
   SimulationRequest& sim = parsed.simulation;
-  sim.model = string_value(request.Get("model"), "model");
   sim.replicates = static_cast<int32_t>(integer_in(request.Get("replicates"), "replicates", 1, kMaxReplicates));
-  const bool known = visit_model(sim.model.c_str(), [&](auto tag) {
-    using Model = typename decltype(tag)::type;
-    sim.interventions = parse_interventions(request.Get("interventions"), parameter_count<Model>());
-    sim.theta = parse_theta<Model>(request.Get("theta"), sim.interventions);
-    sim.theta_table = parse_theta_table<Model>(request.Get("thetaTable"), sim.replicates, sim.interventions);
-    sim.settings = parse_settings<Model>(request.Get("settings"));
-    sim.tangent_params = parse_tangents<Model>(request.Get("tangents"), static_cast<int>(sim.interventions.size()));
-    parse_model_graph<Model>(request.Get("graph"), sim);
-  });
-  if (!known) throw_range_error("model must be one of " + model_names() + ", got '" + sim.model + "'");
+  parse_model(request, sim);
 
   const Napi::Value seed = request.Get("seed");
   sim.seed = seed.IsUndefined() ? 0 : seed_value(seed, "seed");

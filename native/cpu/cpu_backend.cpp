@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -10,7 +11,9 @@
 #include "../models/cancelled.hpp"
 #include "../models/registry.hpp"
 #include "../models/scalar_dispatch.hpp"
+#include "../program/program.hpp"
 #include "cpu_kernels.hpp"
+#include "program_layout.hpp"
 #include "thread_pool.hpp"
 #include "workspace_cache.hpp"
 
@@ -104,6 +107,29 @@ ReplicateKernel<double> isa_kernel(Isa isa, const char* model, int bucket, const
   }
 }
 
+ReplicateKernel<float> isa_program_kernel(Isa isa, int bucket, float) {
+  switch (isa) {
+#if AG_CPU_HAS_AVX512
+    case Isa::avx512: return avx512::float_program_kernel(bucket);
+#endif
+#if AG_CPU_HAS_AVX2
+    case Isa::avx2: return avx2::float_program_kernel(bucket);
+#endif
+    default: return baseline::float_program_kernel(bucket);
+  }
+}
+ReplicateKernel<double> isa_program_kernel(Isa isa, int bucket, double) {
+  switch (isa) {
+#if AG_CPU_HAS_AVX512
+    case Isa::avx512: return avx512::double_program_kernel(bucket);
+#endif
+#if AG_CPU_HAS_AVX2
+    case Isa::avx2: return avx2::double_program_kernel(bucket);
+#endif
+    default: return baseline::double_program_kernel(bucket);
+  }
+}
+
 float (*uniform_sum_of(Isa isa))(DrawKey, int, int) {
   switch (isa) {
 #if AG_CPU_HAS_AVX512
@@ -123,9 +149,11 @@ const char* dtype_name(double) { return "float64"; }
 // with a wide set carries the wide models' float kernels in that set only: on a processor without
 // it (a binary built elsewhere, or AGENTGRAD_CPU_ISA asking for less) it has none to run.
 template <class T>
-ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete) {
-  ReplicateKernel<T> found = isa_kernel(isa, model, bucket, discrete, T());
-  if (found == nullptr) found = isa_kernel(Isa::baseline, model, bucket, discrete, T());
+ReplicateKernel<T> kernel_of(Isa isa, const char* model, int bucket, const DiscreteOptions& discrete, bool program) {
+  ReplicateKernel<T> found = program ? isa_program_kernel(isa, bucket, T()) : isa_kernel(isa, model, bucket, discrete, T());
+  if (found == nullptr) {
+    found = program ? isa_program_kernel(Isa::baseline, bucket, T()) : isa_kernel(Isa::baseline, model, bucket, discrete, T());
+  }
   if (found == nullptr) {
     throw std::runtime_error(std::string("this agentgrad binary was built from source with the ") + dtype_name(T()) + " kernels of '" +
                              model + "' for " + widest_built_name() + " only, which the CPU backend does not run here (" +
@@ -144,18 +172,47 @@ int lanes_per_pass(int tangents) {
   return std::min(valid ? requested : kCpuMaxLanes, tangents);
 }
 
-template <class Model, class T>
-void simulate_model(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
-  const ReplicateInputs<T> inputs = make_replicate_inputs<Model, T>(request);
+// Reals of workspace one replicate of a request needs, at `bucket` tangent lanes.
+std::size_t real_bytes_of(const SimulationRequest& request) {
+  return request.dtype == Dtype::float64 ? sizeof(double) : sizeof(float);
+}
+
+std::size_t replicate_workspace_reals(const SimulationRequest& request, int bucket) {
+  const int agents = static_cast<int>(request.settings[kAgentsSetting]);
+  if (request.program) return ProgramLayout(*request.program, agents, bucket + 1, real_bytes_of(request)).total();
+  std::size_t reals = 0;
+  visit_model(request.model.c_str(), [&](auto model_tag) {
+    using Model = typename decltype(model_tag)::type;
+    visit_scalar_of<double>(bucket, [&](auto scalar_tag) {
+      reals = agent_fields_reals<typename decltype(scalar_tag)::type>(Model::kAgentFields, agents);
+    });
+  });
+  return reals;
+}
+
+int output_count_of(const SimulationRequest& request) {
+  if (request.program) return static_cast<int>(request.program->outputs.size());
+  int count = 0;
+  visit_model(request.model.c_str(), [&](auto model_tag) { count = output_count<typename decltype(model_tag)::type>(); });
+  return count;
+}
+
+// Runs a registered model or a program, whose kernels the request names.
+template <class T>
+void simulate_request(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
+  const int outputs = output_count_of(request);
+  ReplicateInputs<T> inputs = make_inputs<T>(request, outputs);
   const int per_pass = lanes_per_pass(inputs.tangents);
   const int bucket = tangent_bucket(per_pass);
-  const ReplicateKernel<T> kernel = kernel_of<T>(selected_isa(), Model::kName, bucket, request.discrete);
-  const OutputLayout layout = output_layout(request, output_count<Model>());
+  std::unique_ptr<ProgramLayout> program_layout;
+  if (request.program) {
+    program_layout = std::make_unique<ProgramLayout>(*request.program, inputs.agents, bucket + 1, sizeof(T));
+    inputs.program_plan = &program_layout->plan();
+  }
+  const ReplicateKernel<T> kernel = kernel_of<T>(selected_isa(), request.model.c_str(), bucket, request.discrete, request.program != nullptr);
+  const OutputLayout layout = output_layout(request, outputs);
   const int lanes = lanes_for(request);
-  std::size_t workspace_reals = 0;
-  visit_scalar_of<T>(bucket, [&](auto scalar_tag) {
-    workspace_reals = agent_fields_reals<typename decltype(scalar_tag)::type>(Model::kAgentFields, inputs.agents);
-  });
+  const std::size_t workspace_reals = replicate_workspace_reals(request, bucket);
   std::vector<WorkspaceCache::Lease> workspaces;
   workspaces.reserve(lanes);
   for (int lane = 0; lane < lanes; ++lane) workspaces.push_back(WorkspaceCache::shared().acquire(workspace_reals * sizeof(T)));
@@ -196,30 +253,17 @@ std::vector<const char*> built_instruction_sets() {
 }
 
 std::size_t workspace_bytes(const SimulationRequest& request) {
-  std::size_t bytes = 0;
-  visit_model(request.model.c_str(), [&](auto model_tag) {
-    using Model = typename decltype(model_tag)::type;
-    const int lanes = std::min(static_cast<int>(request.tangent_params.size()), kCpuMaxLanes);
-    visit_scalar(request.dtype, lanes, [&](auto scalar_tag) {
-      using S = typename decltype(scalar_tag)::type;
-      const int agents = static_cast<int>(request.settings[kAgentsSetting]);
-      bytes = static_cast<std::size_t>(lanes_for(request)) * agent_fields_reals<S>(Model::kAgentFields, agents) *
-              sizeof(RealOf<S>);
-    });
-  });
-  return bytes;
+  const int bucket = tangent_bucket(std::min(static_cast<int>(request.tangent_params.size()), kCpuMaxLanes));
+  return static_cast<std::size_t>(lanes_for(request)) * replicate_workspace_reals(request, bucket) * real_bytes_of(request);
 }
 
 void simulate(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
-  const bool known = visit_model(request.model.c_str(), [&](auto model_tag) {
-    using Model = typename decltype(model_tag)::type;
-    if (request.dtype == Dtype::float64) {
-      simulate_model<Model, double>(request, buffers, cancel);
-    } else {
-      simulate_model<Model, float>(request, buffers, cancel);
-    }
-  });
-  if (!known) throw std::runtime_error("unknown model '" + request.model + "'");
+  if (!request.program && !visit_model(request.model.c_str(), [](auto) {})) throw std::runtime_error("unknown model '" + request.model + "'");
+  if (request.dtype == Dtype::float64) {
+    simulate_request<double>(request, buffers, cancel);
+  } else {
+    simulate_request<float>(request, buffers, cancel);
+  }
 }
 
 }  // namespace ag::cpu

@@ -25,6 +25,9 @@ constexpr int kCpuMaxLanes = 8;
 // model_kernel<Model, T>: the kernel of `Model` for dtype T, `tangent_bucket` tangents (0, 1, 2, 4
 // or 8) and the estimator options `discrete`. Instantiated in kernels/<model>.cpp.
 // float_kernel, double_kernel: the same by model name; null for a model this set does not carry.
+// program_kernel<T>: the program runner (program_runner.hpp) for dtype T and `tangent_bucket`
+// tangents, instantiated in kernels/program.cpp; float_program_kernel, double_program_kernel: the
+// same, or null where this set does not carry it (the lists of the wide models).
 // uniform_sum: the sum over steps 0 .. steps - 1 of the team sum of agents' float uniforms at
 // (step, slot 0), drawn and summed as a model's agent loop draws and sums them: the generator's
 // share of any model that draws one uniform per agent-step (the benchmark's generator bound).
@@ -35,6 +38,10 @@ constexpr int kCpuMaxLanes = 8;
   ReplicateKernel<float> float_kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete);   \
   ReplicateKernel<double> double_kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete); \
   float uniform_sum(DrawKey key, int agents, int steps);                                                         \
+  template <class T>                                                                                               \
+  ReplicateKernel<T> program_kernel(int tangent_bucket);                                                           \
+  ReplicateKernel<float> float_program_kernel(int tangent_bucket);                                                 \
+  ReplicateKernel<double> double_program_kernel(int tangent_bucket);                                               \
   }
 AG_DECLARE_CPU_KERNELS(baseline)
 AG_DECLARE_CPU_KERNELS(avx2)

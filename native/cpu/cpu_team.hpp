@@ -15,7 +15,8 @@
 #include "../core/agent_array.hpp"
 #include "../core/random.hpp"
 #include "../core/team.hpp"
-#include "philox_rows.hpp"
+#include "partial_sums.hpp"
+#include "tile_draws.hpp"
 
 namespace ag::cpu {
 
@@ -65,7 +66,7 @@ class CpuTeam : public TeamDraws<S, Mode> {
 
   template <class F>
   AG_INLINE S sum(F&& f) {
-    PartialSums<S> partials;
+    PartialSums<S, kPartialSums> partials;
     sum_tiles([&](int i, int lane) { partials.add(lane, f(i)); });
     return partials.total();
   }
@@ -75,8 +76,8 @@ class CpuTeam : public TeamDraws<S, Mode> {
     using Pair = decltype(f(0));
     using First = decltype(Pair::first);
     using Second = decltype(Pair::second);
-    PartialSums<First> firsts;
-    PartialSums<Second> seconds;
+    PartialSums<First, kPartialSums> firsts;
+    PartialSums<Second, kPartialSums> seconds;
     sum_tiles([&](int i, int lane) {
       // Taken apart member by member: GCC leaves a copy of the whole pair in memory and then does
       // not vectorise the loop.
@@ -102,29 +103,6 @@ class CpuTeam : public TeamDraws<S, Mode> {
     return TileDraws(tile_draws_[declared_count_++], tile_begin_);
   }
 
-  // kPartialSums running sums per component of V (S or Real): agent i goes to lane
-  // i mod kPartialSums, in agent order, and total() adds the lanes pairwise.
-  template <class V>
-  class PartialSums {
-   public:
-    static constexpr int kComponents = static_cast<int>(AgentArray<V>::reals_per_agent());
-    AG_INLINE void add(int lane, const V& x) { lanes().set(lane, lanes().get(lane) + x); }
-    V total() {
-      Real totals[kComponents];
-      for (int c = 0; c < kComponents; ++c) {
-        for (int width = kPartialSums / 2; width >= 1; width /= 2) {
-          for (int j = 0; j < width; ++j) lanes_[c][j] += lanes_[c][j + width];
-        }
-        totals[c] = lanes_[c][0];
-      }
-      return AgentArray<V>::over(totals, 1).get(0);
-    }
-
-   private:
-    AG_INLINE AgentArray<V> lanes() { return AgentArray<V>::over(lanes_[0], kPartialSums); }
-    alignas(64) Real lanes_[kComponents][kPartialSums] = {};
-  };
-
   // Runs accumulate(i, lane) over the agents a tile at a time.
   template <class Accumulate>
   AG_INLINE void sum_tiles(Accumulate&& accumulate) {
@@ -147,36 +125,12 @@ class CpuTeam : public TeamDraws<S, Mode> {
     }
   }
 
-  // The uniforms of agents [begin, end) into row, whole groups of packed calls: a tile's last
-  // group is drawn whole, into the row's room past `end`.
   void draw_uniforms(Real* row, int begin, int end, Declared at) const {
-    constexpr int group_agents = static_cast<int>(kAgentsPerPackedGroup<Real>);
-    const int calls = (end - begin + group_agents - 1) / group_agents * static_cast<int>(kCallsPerPackedGroup);
-    const uint32_t first_block = packed_block_of<Real>(static_cast<uint32_t>(begin));  // begin starts a group
-    int b = 0;
-    if constexpr (std::is_same<Real, float>::value) {
-      b = draw_packed_float_groups(this->key_, first_block, at.step, at.slot, calls, row);
-    }
-    for (; b < calls; ++b) {
-      const Philox4x32Counter words = packed_uniform_words(this->key_, first_block + b, at.step, at.slot);
-      for (uint32_t lane = 0; lane < kUniformsPerCall<Real>; ++lane) {
-        row[packed_agent_of<Real>(static_cast<uint32_t>(b), lane)] = packed_uniform<Real>(words, lane);
-      }
-    }
+    draw_tile_uniforms(this->key_, row, begin, end, at.step, at.slot);
   }
 
-  // The normals of agents [begin, end) into row: Box–Muller (normal_from_uniforms) on the
-  // uniforms of each agent's own Philox call, the calls drawn with SIMD where the instruction set
-  // allows, whole vectors of them (into the row's room past `end`).
   void draw_normals(Real* row, int begin, int end, Declared at) {
-    const int agents = end - begin;
-    int drawn = 0;
-    if constexpr (std::is_same<Real, float>::value) {
-      drawn = draw_normal_uniforms(this->key_, static_cast<uint32_t>(begin), at.step, at.slot, agents, row,
-                                   tile_second_uniforms_);
-    }
-    for (int i = 0; i < drawn; ++i) row[i] = normal_from_uniforms(row[i], tile_second_uniforms_[i]);
-    for (int i = drawn; i < agents; ++i) row[i] = normal_draw<Real>(this->key_, static_cast<uint32_t>(begin + i), at.step, at.slot);
+    draw_tile_normals(this->key_, row, tile_second_uniforms_, begin, end, at.step, at.slot);
   }
 
   // Runs f over agents [begin, end), with f inlined (flatten) so that the loop can vectorise. Each

@@ -23,15 +23,19 @@ using WideModels = ModelList<RandomWalk, Volatility, Sir>;
 using NarrowModels = ModelList<NetworkSir, BrockHommes, BassDiffusion, BernoulliSum, GaussianShift, GaussianLocation>;
 static_assert(partitions<WideModels, NarrowModels>(RegisteredModels{}), "every registered model is wide or narrow, once");
 
+// Model programs (kernels/program.cpp) go where the wide models go.
 #if AG_CPU_WIDE
 using FloatModels = WideModels;
 using DoubleModels = ModelList<>;
+constexpr bool kFloatPrograms = true, kDoublePrograms = false;
 #elif AG_CPU_COMPACT
 using FloatModels = NarrowModels;
 using DoubleModels = RegisteredModels;
+constexpr bool kFloatPrograms = false, kDoublePrograms = true;
 #else
 using FloatModels = RegisteredModels;
 using DoubleModels = RegisteredModels;
+constexpr bool kFloatPrograms = true, kDoublePrograms = true;
 #endif
 
 template <class T, class Models>
@@ -50,6 +54,15 @@ ReplicateKernel<float> float_kernel(const char* model, int tangent_bucket, const
 }
 ReplicateKernel<double> double_kernel(const char* model, int tangent_bucket, const DiscreteOptions& discrete) {
   return kernel<double>(model, tangent_bucket, discrete, DoubleModels{});
+}
+
+ReplicateKernel<float> float_program_kernel(int tangent_bucket) {
+  if constexpr (kFloatPrograms) return program_kernel<float>(tangent_bucket);
+  return nullptr;
+}
+ReplicateKernel<double> double_program_kernel(int tangent_bucket) {
+  if constexpr (kDoublePrograms) return program_kernel<double>(tangent_bucket);
+  return nullptr;
 }
 
 float uniform_sum(DrawKey key, int agents, int steps) {

@@ -8,6 +8,7 @@
 #include "../models/cancelled.hpp"
 #include "../models/registry.hpp"
 #include "cuda_model.hpp"
+#include "cuda_program.hpp"
 
 namespace ag::cuda {
 
@@ -46,6 +47,7 @@ void visit_request_model(const SimulationRequest& request, F&& f) {
 }  // namespace
 
 std::size_t device_bytes(const SimulationRequest& request) {
+  if (request.program) return program_device_bytes(request);
   std::size_t bytes = 0;
   visit_request_model(request, [&](auto model_tag) { bytes = model_device_bytes<typename decltype(model_tag)::type>(request); });
   return bytes;
@@ -53,6 +55,7 @@ std::size_t device_bytes(const SimulationRequest& request) {
 
 void simulate(const SimulationRequest& request, const SimulationBuffers& host_buffers, const int32_t* cancel) {
   if (cancel != nullptr && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0) throw Cancelled();
+  if (request.program) return simulate_program(request, host_buffers);
   visit_request_model(request, [&](auto model_tag) { simulate_model<typename decltype(model_tag)::type>(request, host_buffers); });
 }
 

@@ -24,8 +24,11 @@ struct DeviceStatus {
 
 DeviceStatus device_status();
 
-// Device memory a request needs: per-replicate agent state plus the outputs.
+// Device memory a request needs: per-replicate agent state plus the outputs (a model program's:
+// program_device_bytes in cuda_program.hpp).
 std::size_t device_bytes(const SimulationRequest& request);
+
+// Runs a registered model or a model program (request.program) on device 0.
 
 void simulate(const SimulationRequest& request, const SimulationBuffers& host_buffers, const int32_t* cancel);
 

@@ -66,6 +66,10 @@ class CudaTeam : public TeamDraws<S> {
 
   __device__ S total_log_prob() { return block_sum(this->log_prob_); }
 
+  // The sum of every thread's x, given to every thread: for code that keeps partials of its own
+  // (the program interpreter's sum loops). Every thread of the block must call it.
+  __device__ S sum_of_members(const S& x) { return block_sum(x); }
+
  private:
   // A sum's total of a plain real goes through the reduction of S, its tangents zero: one
   // reduction's storage serves both kinds, and a reduction per step costs little beside the agents.

@@ -15,10 +15,10 @@
 #include "cuda_model.hpp"
 #include "cuda_team.cuh"
 #include "device_buffer.cuh"
+#include "request_buffers.cuh"
 
 namespace ag::cuda {
 namespace {
-
 
 constexpr int kBlockThreads = 256;
 // One resident block per multiprocessor is all a kernel needs to run. Without this bound ptxas
@@ -31,11 +31,6 @@ constexpr int kMinBlocksPerProcessor = 1;
 template <class Model>
 constexpr bool spans_blocks() {
   return std::is_same<Model, Sir>::value || std::is_same<Model, NetworkSir>::value;
-}
-
-template <class T>
-__host__ __device__ const T* point_of(const ReplicateInputs<T>& inputs, const T* theta_table, uint32_t replicate) {
-  return theta_table == nullptr ? inputs.theta : theta_table + static_cast<std::size_t>(replicate) * inputs.parameters;
 }
 
 template <class Model, class S>
@@ -111,21 +106,6 @@ LaunchPlan launch_plan(int agents, int replicates) {
   return plan;
 }
 
-struct OutputSizes {
-  std::size_t values;
-  std::size_t tangents;
-  std::size_t log_prob;
-};
-
-OutputSizes output_sizes(const SimulationRequest& request, const OutputLayout& layout) {
-  const std::size_t replicates = static_cast<std::size_t>(request.replicates);
-  return OutputSizes{
-      replicates * layout.values_per_replicate(),
-      layout.tangents > 0 ? replicates * layout.tangents_per_replicate() : 0,
-      request.discrete.mode == DiscreteMode::score ? replicates * layout.log_prob_per_replicate() : 0,
-  };
-}
-
 template <class Model, class S>
 std::size_t scalar_device_bytes(const SimulationRequest& request) {
   using T = RealOf<S>;
@@ -149,18 +129,6 @@ constexpr int lanes_per_pass() {
   const int lanes = sizeof(T) == sizeof(float) ? 8 : 4;
   return parameter_count<Model>() > 6 ? lanes / 2 : lanes;
 }
-
-// The request's contact graph in device memory.
-struct DeviceGraph {
-  DeviceBuffer<int32_t> offsets;
-  DeviceBuffer<int32_t> neighbours;
-  explicit DeviceGraph(const SimulationRequest& request)
-      : offsets(request.graph_offsets.size()), neighbours(request.graph_neighbours.size()) {
-    offsets.copy_from_host(request.graph_offsets.data());
-    neighbours.copy_from_host(request.graph_neighbours.data());
-  }
-  GraphView view() const { return GraphView{offsets.get(), neighbours.get()}; }
-};
 
 template <class Model, class S>
 void launch_spanning(const LaunchPlan& plan, const SimulationRequest& request, const ReplicateInputs<RealOf<S>>& inputs,

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "../models/registry.hpp"
+#include "programs.hpp"
 #include "requests.hpp"
 
 namespace ag::gpucheck {
@@ -131,9 +132,8 @@ void compare_array(const ArrayView& array, Comparison& result) {
 }
 
 Comparison compare(const SimulationRequest& request, const Outputs& reference, const Outputs& other) {
-  const ModelInfo& model = model_info(request.model);
   const std::size_t steps = static_cast<std::size_t>(request.settings[kStepsSetting]);
-  const std::size_t outputs = static_cast<std::size_t>(model.outputs);
+  const std::size_t outputs = static_cast<std::size_t>(outputs_of(request));
   const std::size_t lanes = request.tangent_params.size();
   Comparison result;
   result.replicate_error.assign(static_cast<std::size_t>(request.replicates), 0.0);
@@ -169,7 +169,7 @@ CaseResult start_result(const Case& c, const char* comparison) {
   result.name = case_name(c);
   result.comparison = comparison;
   result.replicates = c.request.replicates;
-  const int lanes = cuda_lanes_per_pass(c.request.model, c.request.dtype);
+  const int lanes = cuda_lanes_per_pass(c.request);
   result.passes = std::max(1, (static_cast<int>(c.request.tangent_params.size()) + lanes - 1) / lanes);
   return result;
 }
@@ -209,15 +209,16 @@ void judge(const Comparison& comparison, const std::vector<double>& tolerance, C
 
 std::string case_name(const Case& c) {
   const SimulationRequest& r = c.request;
-  const int lanes = cuda_lanes_per_pass(r.model, r.dtype);
+  const int lanes = cuda_lanes_per_pass(r);
   const int k = static_cast<int>(r.tangent_params.size());
-  std::string name = r.model + " " + dtype_name(r.dtype) + " " + mode_name(r.discrete.mode);
+  std::string name = (r.program ? "program " : "") + r.model + " " + dtype_name(r.dtype) + " " + mode_name(r.discrete.mode);
   if (r.discrete.mode == DiscreteMode::relaxed || r.discrete.mode == DiscreteMode::straight_through) {
     name += format(" tau=%g", r.discrete.temperature);
   }
   name += " K=" + std::to_string(k);
   if (!r.interventions.empty()) name += " (with " + std::to_string(r.interventions.size()) + " interventions)";
   if (k > lanes) name += " passes=" + std::to_string((k + lanes - 1) / lanes);
+  if (!r.theta_table.empty()) name += " (a point per replicate)";
   name += " R=" + std::to_string(r.replicates) + " N=" + format("%.0f", r.settings[kAgentsSetting]) +
           " T=" + format("%.0f", r.settings[kStepsSetting]);
   if (c.group == "grid") {
@@ -290,6 +291,67 @@ std::vector<Case> grid_cases() {
   return cases;
 }
 
+std::vector<Case> program_cases() {
+  struct Mode {
+    DiscreteMode mode;
+    double tau;
+  };
+  // relaxed and straight-through at tau 0.1 (whole 1/tau: the power form) and 0.3 (logit form)
+  const Mode modes[] = {{DiscreteMode::exact, 0.1},           {DiscreteMode::relaxed, 0.1},
+                        {DiscreteMode::relaxed, 0.3},         {DiscreteMode::straight_through, 0.1},
+                        {DiscreteMode::straight_through, 0.3}, {DiscreteMode::smoothed, 0.1},
+                        {DiscreteMode::score, 0.1}};
+  struct Size {
+    const char* name;
+    int steps;
+  };
+  const Size programs[] = {{"sirTwin", 30}, {"networkTwin", 30}, {"kitchenSink", 12}};
+  std::vector<Case> cases;
+  for (const Size& program : programs) {
+    // 1000 agents: some threads of a block run 4 agents, some 3; the tile runner a partial tile.
+    for (const Dtype dtype : {Dtype::float32, Dtype::float64}) {
+      for (const Mode& mode : modes) {
+        for (int tangents = 0; tangents < 3; ++tangents) {
+          Case c{"program", program_request(program.name, 1000, program.steps, 16, 20261205), 0};
+          c.request.dtype = dtype;
+          c.request.discrete.mode = mode.mode;
+          c.request.discrete.temperature = mode.tau;
+          if (tangents == 1) tangents_on_parameters(c.request);
+          if (tangents == 2) tangents_with_interventions(c.request);
+          cases.push_back(std::move(c));
+        }
+      }
+    }
+  }
+  // Fewer agents than a block has threads (threads without agents), and one agent.
+  for (const int agents : {100, 1}) {
+    for (const DiscreteMode mode : {DiscreteMode::straight_through, DiscreteMode::score}) {
+      Case c{"program", program_request("kitchenSink", agents, 12, 8, 20261206), 0};
+      c.request.discrete.mode = mode;
+      tangents_on_parameters(c.request);
+      cases.push_back(std::move(c));
+    }
+  }
+  // More replicates than one launch holds (the CUDA backend runs them in launches of two waves).
+  for (const Dtype dtype : {Dtype::float32, Dtype::float64}) {
+    Case c{"program", program_request("sirTwin", 64, 20, 1200, 20261207), 0};
+    c.request.dtype = dtype;
+    tangents_on_parameters(c.request);
+    cases.push_back(std::move(c));
+  }
+  // A parameter point per replicate.
+  {
+    Case c{"program", program_request("kitchenSink", 300, 12, 12, 20261208), 0};
+    tangents_on_parameters(c.request);
+    const std::size_t parameters = c.request.theta.size();
+    for (int r = 0; r < c.request.replicates; ++r) {
+      for (std::size_t j = 0; j < parameters; ++j) c.request.theta_table.push_back(c.request.theta[j] * (1 + 0.01 * ((r + j) % 5)));
+    }
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
 CaseResult check_against_cuda(const Case& c) {
   CaseResult result = start_result(c, "cpu-cuda");
   result.tolerance = floor_of(c.request.dtype);
@@ -352,7 +414,10 @@ std::string result_line(const CaseResult& r) {
   std::string line = r.passed ? "PASS  " : "FAIL  ";
   line += r.name + "  ";
   if (r.detail.rfind("error: ", 0) == 0) return line + r.detail;  // a run threw
-  if (r.comparison == "cpu-threads") {
+  if (r.comparison == "cpu-interpreter") {
+    line += "values and tangents bitwise equal";
+    if (r.max_error > 0 || r.tolerance > 0) line += format(", log_prob max err %.2e", r.max_error) + format(" (tol %.0e)", r.tolerance);
+  } else if (r.comparison == "cpu-threads") {
     line += r.max_error == 0 ? "1 and 2 threads bitwise equal" : format("1 vs 2 threads: max err %.2e", r.max_error);
   } else {
     const std::string tolerance = r.tolerance_max > r.tolerance ? format(" (tol %.0e", r.tolerance) + format(" to %.1e by the probe)", r.tolerance_max)

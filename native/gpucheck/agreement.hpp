@@ -11,19 +11,23 @@
 namespace ag::gpucheck {
 
 struct Case {
-  std::string group;  // "agreement" (every model, mode, dtype, tangents) or "grid" (replicates over blocks)
+  std::string group;  // "agreement" (every model, mode, dtype, tangents), "grid" (replicates over blocks) or "program"
   SimulationRequest request;
   int blocks_per_replicate = 0;  // AGENTGRAD_CUDA_BLOCKS_PER_REPLICATE for the CUDA run; 0: automatic
 };
 
 std::vector<Case> agreement_cases();
 std::vector<Case> grid_cases();
+// Model programs (programs.hpp) in every mode, dtype and tangent set, and at the edges of the CUDA
+// backend's launches; group "program". Each also runs through the interpreter on the CPU
+// (program_check.hpp).
+std::vector<Case> program_cases();
 
 std::string case_name(const Case& c);
 
 struct CaseResult {
   std::string name;
-  std::string comparison;  // "cpu-cuda" or "cpu-threads" (1 vs 2 threads, without CUDA)
+  std::string comparison;  // "cpu-cuda", "cpu-threads" (1 vs 2 threads, without CUDA) or "cpu-interpreter"
   bool passed = false;
   double max_error = 0;            // largest |a - b| / series scale over every cell
   double max_error_agreeing = 0;   // the same over the replicates that agree

@@ -15,6 +15,7 @@
 #include "agreement.hpp"
 #include "benchmark.hpp"
 #include "device_info.hpp"
+#include "program_check.hpp"
 #include "record.hpp"
 
 namespace {
@@ -78,15 +79,27 @@ int main(int argc, char** argv) {
 
   std::vector<Case> cases = agreement_cases();
   for (Case& c : grid_cases()) cases.push_back(std::move(c));
-  std::printf("\n## Agreement (%s)\n", device.available ? "CPU backend vs CUDA backend" : "CPU backend, 1 vs 2 threads");
+  for (Case& c : program_cases()) cases.push_back(std::move(c));
+  std::printf("\n## Agreement (%s; model programs also: CPU backend vs the per-agent interpreter on the CPU)\n",
+              device.available ? "CPU backend vs CUDA backend" : "CPU backend, 1 vs 2 threads");
   for (const Case& c : cases) {
     if (!options.only.empty() && case_name(c).find(options.only) == std::string::npos) continue;
-    CaseResult result = device.available ? check_against_cuda(c) : check_cpu_threads(c);
-    std::printf("%s\n", result_line(result).c_str());
-    std::fflush(stdout);
-    (result.passed ? record.passed : record.failed) += 1;
-    record.cases.push_back(c);
-    record.results.push_back(std::move(result));
+    std::vector<CaseResult> results;
+    // A program also runs through the per-agent interpreter on the CPU (the CUDA backend's code).
+    if (c.group == "program") {
+      results.push_back(check_interpreter_on_cpu(c, Interpreter::cpu_team));
+      // The block emulation runs a replicate's 16 threads to each barrier in turn: it takes the
+      // cases of few replicates.
+      if (c.request.replicates <= 16) results.push_back(check_interpreter_on_cpu(c, Interpreter::block));
+    }
+    results.push_back(device.available ? check_against_cuda(c) : check_cpu_threads(c));
+    for (CaseResult& result : results) {
+      std::printf("%s\n", result_line(result).c_str());
+      std::fflush(stdout);
+      (result.passed ? record.passed : record.failed) += 1;
+      record.cases.push_back(c);
+      record.results.push_back(std::move(result));
+    }
   }
 
   if (device.available && options.benchmark) {

@@ -131,6 +131,7 @@ void write_case(Json& json, const Case& c, const CaseResult& r) {
   json.item().open('{');
   json.key("name").string(r.name);
   json.key("group").string(c.group);
+  json.key("comparison").string(r.comparison);
   json.key("model").string(q.model);
   json.key("dtype").string(dtype_name(q.dtype));
   json.key("mode").string(mode_name(q.discrete.mode));

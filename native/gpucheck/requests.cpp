@@ -7,6 +7,7 @@
 
 #include "../cpu/cpu_backend.hpp"
 #include "../models/registry.hpp"
+#include "../program/program.hpp"
 #if AGENTGRAD_WITH_CUDA
 #include "../cuda/cuda_backend.hpp"
 #endif
@@ -69,13 +70,21 @@ SimulationRequest reference_request(const std::string& model, int agents, int st
   return request;
 }
 
+int parameters_of(const SimulationRequest& request) {
+  return request.program ? static_cast<int>(request.program->parameters.size()) : model_info(request.model).parameters;
+}
+
+int outputs_of(const SimulationRequest& request) {
+  return request.program ? static_cast<int>(request.program->outputs.size()) : model_info(request.model).outputs;
+}
+
 void tangents_on_parameters(SimulationRequest& request) {
   request.tangent_params.clear();
-  for (int j = 0; j < model_info(request.model).parameters; ++j) request.tangent_params.push_back(j);
+  for (int j = 0; j < parameters_of(request); ++j) request.tangent_params.push_back(j);
 }
 
 void tangents_with_interventions(SimulationRequest& request) {
-  const int parameters = model_info(request.model).parameters;
+  const int parameters = parameters_of(request);
   const int steps = static_cast<int>(request.settings[kStepsSetting]);
   const double factors[kMaxInterventions] = {0.8, 0.9, 1.1, 1.2};  // product 0.95: unit parameters stay in [0, 1]
   request.interventions.clear();
@@ -93,6 +102,11 @@ void tangents_with_interventions(SimulationRequest& request) {
 int cuda_lanes_per_pass(const std::string& model, Dtype dtype) {
   const int lanes = dtype == Dtype::float32 ? 8 : 4;
   return model_info(model).parameters > 6 ? lanes / 2 : lanes;
+}
+
+int cuda_lanes_per_pass(const SimulationRequest& request) {
+  if (request.program) return request.dtype == Dtype::float32 ? 8 : 4;
+  return cuda_lanes_per_pass(request.model, request.dtype);
 }
 
 const char* mode_name(DiscreteMode mode) {
@@ -116,11 +130,10 @@ namespace {
 
 template <class T>
 Outputs run_typed(const SimulationRequest& request, Backend backend, double* seconds) {
-  const ModelInfo& model = model_info(request.model);
   const std::size_t replicates = static_cast<std::size_t>(request.replicates);
   const std::size_t steps = static_cast<std::size_t>(request.settings[kStepsSetting]);
   const std::size_t tangents = request.tangent_params.size();
-  const std::size_t values = replicates * (steps + 1) * model.outputs;
+  const std::size_t values = replicates * (steps + 1) * static_cast<std::size_t>(outputs_of(request));
   std::vector<T> value_buffer(values), tangent_buffer(values * tangents), log_prob_buffer;
   if (request.discrete.mode == DiscreteMode::score) log_prob_buffer.resize(replicates * (1 + tangents));
   const SimulationBuffers buffers{value_buffer.data(), tangents > 0 ? tangent_buffer.data() : nullptr,

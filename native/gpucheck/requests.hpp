@@ -45,8 +45,14 @@ void tangents_on_parameters(SimulationRequest& request);
 void tangents_with_interventions(SimulationRequest& request);
 
 // The most tangent lanes one CUDA kernel run carries: lanes_per_pass in
-// native/cuda/model_simulation.cuh (8 float, 4 double; half for models with more than 6 parameters).
+// native/cuda/model_simulation.cuh (8 float, 4 double; half for models with more than 6 parameters),
+// and program_lanes_per_pass in native/cuda/program.cu for a program (8 float, 4 double).
 int cuda_lanes_per_pass(const std::string& model, Dtype dtype);
+int cuda_lanes_per_pass(const SimulationRequest& request);
+
+// The parameters and outputs of the request's model or program.
+int parameters_of(const SimulationRequest& request);
+int outputs_of(const SimulationRequest& request);
 
 const char* mode_name(DiscreteMode mode);
 const char* dtype_name(Dtype dtype);

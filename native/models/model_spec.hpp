@@ -24,7 +24,7 @@ struct SettingSpec {
 };
 
 constexpr int kMaxParameters = 20;
-constexpr int kMaxSettings = 8;
+constexpr int kMaxSettings = 16;
 
 inline const char* constraint_name(Constraint c) {
   switch (c) {

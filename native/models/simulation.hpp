@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,11 @@
 #include "model_spec.hpp"
 
 namespace ag {
+
+struct Program;  // program/program.hpp
+namespace cpu {
+struct ProgramPlan;  // cpu/program_layout.hpp
+}
 
 enum class Dtype : int32_t { float32 = 0, float64 = 1 };
 
@@ -34,7 +40,8 @@ struct Schedule {
 };
 
 struct SimulationRequest {
-  std::string model;
+  std::string model;                   // a registered model's name, or the program's
+  std::shared_ptr<const Program> program;  // a model program (defineModel), validated; null for a registered model
   std::vector<double> theta;           // natural units: the model's parameters, then intervention factors
   std::vector<double> theta_table;     // optional [replicates][theta.size()]: a point per replicate
   std::vector<Intervention> interventions;
@@ -73,6 +80,8 @@ struct ReplicateInputs {
   int32_t tangents;        // lanes this run carries (the scalar may have more, left zero)
   int32_t tangent_stride;  // K of the request: lanes per output cell in the tangent buffer
   int32_t tangent_offset;  // first of the request's lanes this run carries (a backend may split K)
+  const Program* program;  // the model program a program kernel runs; null for a registered model
+  const cpu::ProgramPlan* program_plan;  // where the CPU runner keeps its state (CPU backend only)
 };
 
 template <class T>
@@ -186,8 +195,8 @@ AG_HD ReplicateOutputs<T> replicate_outputs(const SimulationBuffers& buffers, co
   };
 }
 
-template <class Model, class T>
-ReplicateInputs<T> make_replicate_inputs(const SimulationRequest& request) {
+template <class T>
+ReplicateInputs<T> make_inputs(const SimulationRequest& request, int outputs) {
   ReplicateInputs<T> in{};
   for (int j = 0; j < kMaxParameters; ++j) {
     in.theta[j] = j < static_cast<int>(request.theta.size()) ? static_cast<T>(request.theta[j]) : T(0);
@@ -202,11 +211,17 @@ ReplicateInputs<T> make_replicate_inputs(const SimulationRequest& request) {
                        request.graph_neighbours.empty() ? nullptr : request.graph_neighbours.data()};
   in.agents = static_cast<int32_t>(request.settings[0]);
   in.steps = static_cast<int32_t>(request.settings[1]);
-  in.outputs = static_cast<int32_t>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0]));
+  in.outputs = outputs;
   in.tangents = static_cast<int32_t>(request.tangent_params.size());
   in.tangent_stride = in.tangents;
   in.tangent_offset = 0;
+  in.program = request.program.get();
   return in;
+}
+
+template <class Model, class T>
+ReplicateInputs<T> make_replicate_inputs(const SimulationRequest& request) {
+  return make_inputs<T>(request, static_cast<int>(sizeof(Model::kOutputs) / sizeof(Model::kOutputs[0])));
 }
 
 // The inputs of a run that carries only the request's tangent lanes [first, first + count), into
