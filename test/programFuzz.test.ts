@@ -165,3 +165,23 @@ test('a program that never writes an output, or reads an agent register early, i
   const early = { ...program, registers: Int32Array.from([...registers, 2]), step };
   await t.throwsAsync(async () => native().simulate(request(early, 'exact', 'float64')), { instanceOf: RangeError, message: /is read before this agent loop writes it|register/ });
 });
+
+test('a replicate register read and then written inside an agent loop is rejected: it would pass from tile to tile', async (t) => {
+  const base = {
+    name: 'carry', parameters: [{ name: 'a', constraint: 'real', reference: 0 }],
+    settings: [{ name: 'agents', default: 600, min: 1, max: 1e8, integer: true }, { name: 'steps', default: 2, min: 1, max: 1e6, integer: true }],
+    outputs: ['count'], fields: new Int32Array(0), states: new Int32Array(0), registers: Int32Array.from([0, 0]), constants: Float64Array.from([1]),
+    step: new Int32Array(0),
+  };
+  const program = (loopBody: number[]) => ({
+    ...base,
+    init: Int32Array.from([1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 60, 0, 1, 0, 0, ...loopBody, 13, 0, 0, 0, 0]),
+  });
+  const request = (p: unknown) => ({ program: p, theta: [0], replicates: 1, backend: 'cpu' }) as never;
+  // count = count + one, once per agent: rejected.
+  await t.throwsAsync(async () => native().simulate(request(program([22, 0, 0, 1, 0]))), {
+    instanceOf: RangeError, message: /program\.init\[3\] \(ADD\): replicate register 0 is read and then written inside an agent loop/ });
+  // one = one + one with the write first: allowed, and the same on every tile (600 agents, 3 tiles).
+  const sim = await native().simulate(request(program([22, 1, 0, 0, 0])));
+  t.deepEqual(Array.from(sim.values), [1, 1, 1]);
+});

@@ -1,7 +1,8 @@
 // A per-agent interpreter of model programs (docs/program-format.md), written once for every team:
 // the CUDA backend runs it with one thread block per replicate (native/cuda/program.cu), and the
-// GPU check runs it on the CPU with CpuTeam (native/gpucheck/program_check.cpp), where it must
-// give the CPU backend's tile runner (native/cpu/program_runner.hpp) its numbers.
+// GPU check runs it on the CPU, with CpuTeam and with a thread block emulated by 16 std::threads
+// (native/gpucheck/program_check.cpp), where it must give the CPU backend's tile runner
+// (native/cpu/program_runner.hpp) its numbers.
 //
 // Every member of a team interprets the whole program. Replicate-level code runs on every member
 // alike, each into its own copy of the registers and state (image.hpp), so members never wait for
@@ -11,8 +12,8 @@
 // reads a snapshot taken at the start of the step between two barriers. A sum loop adds each
 // accumulator into the member's partials, which the team then totals (CUDA: a CUB block
 // reduction). The numbers are those of the tile runner: the same Dual arithmetic, estimators and
-// draw keys; sums differ only in their order of addition (on the CPU, ProgramMembers<CpuTeam> adds
-// in the tile runner's 16 lanes, so that they agree bitwise), and so does the log-probability.
+// draw keys; sums differ only in their order of addition (the GPU check's teams add in the tile
+// runner's 16 lanes, so that they agree bitwise), and so does the log-probability.
 //
 // Besides core/team.hpp's contract (TeamDraws: draws, discrete(), graph(); agents(); is_leader())
 // a team needs a specialisation of ProgramMembers (below) next to it.

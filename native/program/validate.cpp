@@ -175,7 +175,10 @@ class Validator {
   // in the same agent loop.
   void read(int32_t reg, const Context& ctx) const {
     check_index(reg, p_.registers.size(), "register");
-    if (!is_agent(kind(reg))) return;
+    if (!is_agent(kind(reg))) {
+      if (ctx.in_agent_loop && !replicate_written_[reg]) replicate_read_first_[reg] = true;
+      return;
+    }
     if (!ctx.in_agent_loop) fail("register " + std::to_string(reg) + " is " + kind_name(kind(reg)) + ", outside an agent loop");
     if (!agent_written_[reg]) fail("agent register " + std::to_string(reg) + " is read before this agent loop writes it");
   }
@@ -190,9 +193,21 @@ class Validator {
     if (is_agent(k)) {
       if (!ctx.in_agent_loop) fail("register " + std::to_string(dst) + " is " + kind_name(k) + ", outside an agent loop");
       agent_written_[dst] = true;
-    } else if (ctx.in_agent_loop && !is_pure(op)) {
-      fail("a replicate register cannot take this result inside an agent loop");
+    } else if (ctx.in_agent_loop) {
+      if (!is_pure(op)) fail("a replicate register cannot take this result inside an agent loop");
+      // Read and then written in the loop, it would carry a value from one tile (or thread) of
+      // agents to the next: a result that depends on how a backend splits the agents.
+      if (replicate_read_first_[dst]) {
+        fail("replicate register " + std::to_string(dst) + " is read and then written inside an agent loop, which would carry it from agent to agent");
+      }
+      replicate_written_[dst] = true;
     }
+  }
+
+  void enter_agent_loop() {
+    agent_written_.assign(p_.registers.size(), false);
+    replicate_written_.assign(p_.registers.size(), false);
+    replicate_read_first_.assign(p_.registers.size(), false);
   }
 
   int32_t combine(int32_t x, int32_t y) const { return kind(x) | kind(y); }
@@ -355,7 +370,7 @@ class Validator {
     if (sum ? accumulators < 1 || accumulators > kMaxAccumulators : accumulators != 0) {
       fail(sum ? "a sum loop has 1 to 8 accumulators, got " + std::to_string(accumulators) : "a forEach loop has no accumulators");
     }
-    agent_written_.assign(p_.registers.size(), false);
+    enter_agent_loop();
     std::vector<int32_t> accumulator_kind(accumulators, -1);
     Context inner = ctx;
     inner.in_agent_loop = true;
@@ -375,7 +390,7 @@ class Validator {
       read(body.b, inner);
       accumulator_kind[body.a] = kind(body.b) & kDual;
     }
-    agent_written_.assign(p_.registers.size(), false);
+    enter_agent_loop();
     return validate_sum_results(code, stop, end, accumulator_kind, ctx);
   }
 
@@ -421,6 +436,8 @@ class Validator {
   int index_ = 0;
   bool in_step_ = false;
   std::vector<bool> agent_written_;
+  std::vector<bool> replicate_written_;             // in the current agent loop
+  mutable std::vector<bool> replicate_read_first_;  // read in the current agent loop before any write there
 };
 
 // The largest product of nested loop counts in code[begin, end), given the product outside.
