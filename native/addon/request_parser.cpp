@@ -8,6 +8,7 @@
 
 #include "../models/registry.hpp"
 #include "../models/scalar_dispatch.hpp"
+#include "../program/request_outputs.hpp"
 #include "../program/validate.hpp"
 #include "argument_error.hpp"
 #include "graph_parser.hpp"
@@ -263,10 +264,7 @@ std::string parse_backend(const Napi::Value& value) {
 
 OutputCounts output_counts(const SimulationRequest& request) {
   OutputCounts counts{0, 0, 0, request.dtype == Dtype::float64 ? sizeof(double) : sizeof(float)};
-  int outputs = request.program ? static_cast<int>(request.program->outputs.size()) : 0;
-  visit_model(request.model.c_str(), [&](auto tag) { outputs = output_count<typename decltype(tag)::type>(); });
-  if (request.program) outputs = static_cast<int>(request.program->outputs.size());
-  const OutputLayout layout = output_layout(request, outputs);
+  const OutputLayout layout = output_layout(request, request_output_count(request));
   const std::size_t replicates = static_cast<std::size_t>(request.replicates);
   counts.values = replicates * layout.values_per_replicate();
   counts.tangents = replicates * layout.tangents_per_replicate();

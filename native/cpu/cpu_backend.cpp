@@ -11,7 +11,7 @@
 #include "../models/cancelled.hpp"
 #include "../models/registry.hpp"
 #include "../models/scalar_dispatch.hpp"
-#include "../program/program.hpp"
+#include "../program/request_outputs.hpp"
 #include "cpu_kernels.hpp"
 #include "program_layout.hpp"
 #include "thread_pool.hpp"
@@ -190,17 +190,10 @@ std::size_t replicate_workspace_reals(const SimulationRequest& request, int buck
   return reals;
 }
 
-int output_count_of(const SimulationRequest& request) {
-  if (request.program) return static_cast<int>(request.program->outputs.size());
-  int count = 0;
-  visit_model(request.model.c_str(), [&](auto model_tag) { count = output_count<typename decltype(model_tag)::type>(); });
-  return count;
-}
-
 // Runs a registered model or a program, whose kernels the request names.
 template <class T>
 void simulate_request(const SimulationRequest& request, const SimulationBuffers& buffers, const int32_t* cancel) {
-  const int outputs = output_count_of(request);
+  const int outputs = request_output_count(request);
   ReplicateInputs<T> inputs = make_inputs<T>(request, outputs);
   const int per_pass = lanes_per_pass(inputs.tangents);
   const int bucket = tangent_bucket(per_pass);
