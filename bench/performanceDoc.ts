@@ -1,4 +1,4 @@
-// The tables of docs/performance.md (and the estimator table of docs/estimators.md), generated from
+// The tables of docs/performance.md (and those of docs/estimators.md and docs/diagnostics.md), generated from
 // the newest records in bench/results/ so that no figure there is edited by hand. A document marks
 // each generated part with a pair of comments,
 //
@@ -17,8 +17,9 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultResultsDir = join(repoRoot, 'bench', 'results');
 export const performanceDocPath = join(repoRoot, 'docs', 'performance.md');
 export const estimatorsDocPath = join(repoRoot, 'docs', 'estimators.md');
+export const diagnosticsDocPath = join(repoRoot, 'docs', 'diagnostics.md');
 /** Every document with generated parts. */
-export const generatedDocPaths = [performanceDocPath, estimatorsDocPath];
+export const generatedDocPaths = [performanceDocPath, estimatorsDocPath, diagnosticsDocPath];
 
 // ---------------------------------------------------------------------------------------------
 // Records and checked access to their fields
@@ -539,6 +540,47 @@ function defineSection(record: BenchRecord): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Variational families and diagnose
+
+function flowSection(record: BenchRecord): string {
+  const rows = suiteFields(record, 'flow').items();
+  const base = rows.find((row) => row.string('family') === 'diagonal-gaussian');
+  const body = rows.map((row) => [
+    row.string('family'),
+    row.optionalString('shape') ?? '—',
+    String(row.number('parameters')),
+    row.number('msPerEpoch').toFixed(1),
+    base ? `${(row.number('msPerEpoch') / base.number('msPerEpoch')).toFixed(2)}×` : '—',
+    row.number('familyMsPerEpoch').toFixed(3),
+  ]);
+  return [
+    table(['family', 'layers × bins × hidden', 'length of φ', 'ms per epoch', 'time / diagonal', "family's own arithmetic, ms per epoch"], body),
+    '',
+    sourceLine(record, 'npm run bench -- flow'),
+  ].join('\n');
+}
+
+function diagnoseSection(record: BenchRecord): string {
+  const body = suiteFields(record, 'diagnose').items().map((row) => {
+    const pairs = (key: string, digits: (x: number) => string) => row.at(key).entries().map(([, value]) => digits(value.value as number)).join(', ');
+    return [
+      row.string('recipe'),
+      String(row.number('simulations')),
+      String(row.number('concurrency')),
+      `${row.number('seconds').toFixed(1)} s`,
+      row.number('fitsPerMinute').toFixed(1),
+      pairs('pValue', (p) => p.toPrecision(2)),
+      pairs('coverage90', (c) => c.toFixed(2)),
+    ];
+  });
+  return [
+    table(['recipe', 'simulations', 'fits at once', 'wall time', 'fits per minute', 'uniformity p (σε, η)', '90% coverage (σε, η)'], body),
+    '',
+    sourceLine(record, 'npm run bench -- diagnose'),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sections and documents
 
 interface Section {
@@ -556,6 +598,8 @@ export const sections: Record<string, Section> = {
   estimators: { suite: 'estimators', render: estimatorsSection },
   'cuda-report': { suite: 'cudaReport', render: cudaReportSection },
   define: { suite: 'define', render: defineSection },
+  flow: { suite: 'flow', render: flowSection },
+  diagnose: { suite: 'diagnose', render: diagnoseSection },
 };
 
 const markerPattern = /<!-- generated:([\w-]+) -->\n(?:[\s\S]*?\n)?<!-- \/generated:\1 -->/g;

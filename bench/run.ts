@@ -1,4 +1,4 @@
-// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report|define ...] [--quick] [--backend cpu|cuda|auto]
+// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report|define|flow|diagnose ...] [--quick] [--backend cpu|cuda|auto]
 // [--models sir,networkSir] (throughput and peer rows of these models only): prints markdown
 // tables, writes a JSON record to bench/results/ and regenerates the tables of docs/ from the
 // newest records (bench/performanceDoc.ts). Without suite names every suite runs.
@@ -13,8 +13,10 @@ import { parseArgs } from 'node:util';
 import { backendInfo } from '../lib/index.js';
 import { cudaReport, cudaReportMarkdown } from './cudaReport.js';
 import { defineMarkdown, defineRows } from './defineModels.js';
+import { diagnoseMarkdown, diagnoseRows } from './diagnose.js';
 import { endToEndMarkdown, endToEndRows } from './endToEnd.js';
 import { estimatorMarkdown, estimatorRows } from './estimators.js';
+import { flowMarkdown, flowRows } from './flow.js';
 import { memoryMarkdown, memoryRows } from './memory.js';
 import { peerMarkdown, peerRows } from './peerComparison.js';
 import { writeGeneratedDocs } from './performanceDoc.js';
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
       models: { type: 'string' },
     },
   });
-  const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report', 'define'];
+  const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report', 'define', 'flow', 'diagnose'];
   if (positionals.length === 1 && positionals[0] === 'doc') {
     console.log(`regenerated the tables of docs/: ${writeGeneratedDocs().join(', ') || 'unchanged'}`);
     return;
@@ -112,6 +114,16 @@ async function main(): Promise<void> {
     const suite = await defineRows({ quick: values.quick });
     console.log('## Models written in TypeScript\n\n' + defineMarkdown(suite) + '\n');
     record['define'] = suite;
+  }
+  if (suites.has('flow')) {
+    const rows = await flowRows({ quick: values.quick, backend });
+    console.log('## Flow family\n\n' + flowMarkdown(rows) + '\n');
+    record['flow'] = rows;
+  }
+  if (suites.has('diagnose')) {
+    const rows = await diagnoseRows({ quick: values.quick });
+    console.log('## diagnose\n\n' + diagnoseMarkdown(rows) + '\n');
+    record['diagnose'] = rows;
   }
   if (suites.has('cuda-report')) {
     const report = cudaReport();

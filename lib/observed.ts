@@ -57,3 +57,10 @@ export function checkOutputs(observed: Observed, outputs: number, lossName: stri
     throw new RangeError(`${lossName}: observed rows have ${observed.outputs} values but the model has ${outputs} outputs`);
   }
 }
+
+/** The rows t = 1..T of one simulated replicate (row-major [times][outputs]), as observed data. */
+export function simulatedRows(values: ArrayLike<number>, times: number, outputs: number): number[][] {
+  const rows: number[][] = [];
+  for (let t = 1; t < times; t++) rows.push(Array.from({ length: outputs }, (_, o) => values[t * outputs + o]!));
+  return rows;
+}

@@ -99,6 +99,9 @@ test('brockHommes: fit recovers (g2, g3, b2, b3) from synthetic data at the refe
     prior: priors.normal(0, 1),
     loss: losses.mmd(observed, { lags: 1, bandwidth: [0.03, 0.1] }),
     gradientEstimator: 'finite-difference',
+    // The recipe was tuned with the diagonal family; the full-rank default misses these tolerances
+    // (g 0.79 and 0.68 after 600 epochs: six more numbers to learn, and types 2 and 3 exchangeable).
+    family: 'diagonal-gaussian',
     weight: 3e-6,
     initialScale: 0.02,
     epochs: 600,

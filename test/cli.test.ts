@@ -93,3 +93,35 @@ test('bad command lines exit with status 2 and say what is wrong', (t) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('`agentgrad diagnose` writes its report and record, and a second run resumes from the record', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgrad-cli-'));
+  try {
+    const args = ['diagnose', '--simulations', '6', '--epochs', '20', '--draws', '99', '--out', 'check'];
+    const first = run(args, dir);
+    t.is(first.status, 0, first.stderr);
+    t.regex(first.stdout, /done: 6 fits in [\d.]+ s, wrote check\/report.html, diagnose.json, fits.csv/);
+    t.regex(first.stdout, /sigmaEps\s+uniformity p/);
+    t.regex(first.stderr, /diagnose: fit 6\/6/);
+    const out = join(dir, 'check');
+    const result = JSON.parse(readFileSync(join(out, 'diagnose.json'), 'utf8'));
+    t.deepEqual(Object.keys(result.sbc), ['sigmaEps', 'eta']);
+    t.is(result.sbc.eta.ranks.length, 6);
+    t.true(result.sbc.eta.ranks.every((r: number) => Number.isInteger(r) && r >= 0 && r <= 99));
+    t.is(readFileSync(join(out, 'fits.csv'), 'utf8').trim().split('\n').length, 7);
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    t.is((report.match(/<svg/g) ?? []).length, 3, 'two rank histograms and the coverage curve');
+    const record = readFileSync(join(out, 'record.jsonl'), 'utf8');
+    t.is(record.trim().split('\n').length, 7);
+
+    const again = run(args, dir);
+    t.is(again.status, 0, again.stderr);
+    t.is(readFileSync(join(out, 'record.jsonl'), 'utf8'), record, 'nothing refitted');
+    t.deepEqual(JSON.parse(readFileSync(join(out, 'diagnose.json'), 'utf8')).sbc, result.sbc);
+    const other = run([...args.slice(0, -2), '--seed', '2', '--out', 'check'], dir);
+    t.is(other.status, 1);
+    t.regex(other.stderr, /belongs to a diagnose run with other settings/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,17 +1,8 @@
 import test from 'ava';
 
 import { gradient, losses, models, simulate, type Loss } from '../lib/index.js';
-import { strided } from './helpers.js';
+import { finalValue, strided } from './helpers.js';
 
-/** The last simulated value itself, so that the gradient is d E[x(T)] / dθ. */
-const finalValue: Loss = {
-  name: 'finalValue',
-  evaluate(simulated) {
-    const gradient = new Float64Array(simulated.length);
-    gradient[simulated.length - 1] = 1;
-    return { value: simulated[simulated.length - 1]!, gradient };
-  },
-};
 
 function within(t: import('ava').ExecutionContext, estimate: number, stderr: number, truth: number, label: string) {
   t.true(Number.isFinite(stderr) && stderr > 0, `${label}: stderr ${stderr}`);

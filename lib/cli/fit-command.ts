@@ -3,20 +3,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 
 import { fit, type FitResult } from '../gvi/fit.js';
 import { posteriorPredictive } from '../gvi/predictive.js';
-import { logNormal } from '../gvi/priors.js';
+import { checkSetup, checkSimulation, predictiveCheckFlagLevel, type PredictiveCheckOptions } from '../gvi/predictiveCheck.js';
 import { priorDraws } from '../gvi/random.js';
-import { defaultPrior } from '../gvi/parameters.js';
-import type { EpochRecord } from '../gvi/checkpoint.js';
 import type { Model } from '../models/model.js';
 import { renderReport, type ReportInput } from '../report/report.js';
-import { simulate } from '../simulate.js';
-import { choiceFlag, integerFlag, numberFlag, parameterFlags, UsageError } from './args.js';
+import type { Simulation } from '../simulate.js';
+import { quantileOfSorted } from '../stats/series.js';
+import { choiceFlag, integerFlag, numberFlag, parameterFlags } from './args.js';
 import { resolveModelFlag } from './model-flag.js';
+import { commandLinePriors, sizedModel, syntheticData } from './model-setup.js';
+import { progressReporter } from './progress.js';
 import { readObserved } from './read-data.js';
 
 export const fitUsage = `agentgrad fit [options]            (no options: the volatility model on synthetic data)
@@ -30,9 +30,10 @@ export const fitUsage = `agentgrad fit [options]            (no options: the vol
   --epochs N            optimisation epochs (default 300; sir and networkSir 200)
   --samples N           variational samples per epoch (default 10)
   --lr X                Adam learning rate (default 0.05)
-  --weight W            w in E[loss] + w KL(q || prior) (default 0.01)
+  --weight W            w in E[loss] + w KL(q || prior) (default 1/n for n observed points, 2/n
+                        for logMse: the loss counts like a log-likelihood sum)
   --loss NAME           mmd | energyDistance | mse | logMse (default mmd; sir and networkSir logMse)
-  --family NAME         diagonal-gaussian | full-rank-gaussian
+  --family NAME         full-rank-gaussian (default) | diagonal-gaussian | flow
   --mode MODE --tau X   discrete estimator (default straight-through, tau 0.1)
   --seed S              seed of the fit (default 1); --data-seed S for synthetic data (default 12345)
   --backend B --threads N
@@ -40,46 +41,38 @@ export const fitUsage = `agentgrad fit [options]            (no options: the vol
   --checkpoint-every N  write DIR/checkpoint.json every N epochs (default 10)
   --resume              continue from DIR/checkpoint.json`;
 
-interface Progress {
-  update(record: EpochRecord): void;
-  stop(): void;
+/** Per time and output, quantiles across replicates of the finite values (draws that overflowed are left out): [level][time][output]. */
+function finiteQuantiles(simulation: Simulation, levels: readonly number[]): number[][][] {
+  const { replicates, times, outputs } = simulation.shape;
+  const cells = Array.from({ length: times * outputs }, (_, cell) => {
+    const column: number[] = [];
+    for (let r = 0; r < replicates; r++) {
+      const v = simulation.values[r * times * outputs + cell]!;
+      if (Number.isFinite(v)) column.push(v);
+    }
+    return column.sort((a, b) => a - b);
+  });
+  return levels.map((q) => Array.from({ length: times }, (_, t) => Array.from({ length: outputs }, (_, o) => quantileOfSorted(cells[t * outputs + o]!, q))));
 }
 
-function progressReporter(total: number, start: number): Progress {
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { format: 'fit |{bar}| epoch {value}/{total} | loss {loss} | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(total, start, { loss: '…' });
-    return { update: (r) => bar.update(r.epoch + 1, { loss: r.loss.toPrecision(4) }), stop: () => bar.stop() };
-  }
-  const every = Math.max(1, Math.round(total / 10));
-  const began = Date.now();
-  return {
-    update(r) {
-      if ((r.epoch + 1) % every !== 0 && r.epoch + 1 !== total) return;
-      const done = r.epoch + 1 - start;
-      const eta = ((Date.now() - began) / done) * (total - r.epoch - 1) / 1000;
-      process.stderr.write(`fit: epoch ${r.epoch + 1}/${total}, loss ${r.loss.toPrecision(4)}, ETA ${eta.toFixed(0)} s\n`);
-    },
-    stop() {},
-  };
-}
-
-async function buildReport(
+/** The report of a fit: loss curve, marginals, predictive band, predictive checks and posterior table. */
+export async function buildReport(
   model: Model,
   observed: number[][],
   truth: Record<string, number> | undefined,
   result: FitResult,
   weight: number,
   summary: Array<[string, string]>,
+  statistics?: PredictiveCheckOptions['statistics'],
 ): Promise<ReportInput> {
   const draws = result.posterior.sample(4000, 7);
   const quantiles = result.posterior.quantiles([0.05, 0.5, 0.95]);
-  const predictive = await posteriorPredictive(model, result.posterior, 200, { seed: 11 });
-  const [lower, median, upper] = predictive.quantiles([0.05, 0.5, 0.95]);
-  const first = observed.length === model.steps ? 1 : 0;
+  // One set of posterior draws gives the predictive band and the predictive checks.
+  const check = checkSetup(model, result.posterior, observed, { draws: 1000, seed: 11, statistics });
+  const predictive = await posteriorPredictive(model, result.posterior, check.draws, { seed: check.seed, discrete: { mode: 'exact' }, nonFinite: 'keep' });
+  const checkRows = checkSimulation(predictive.simulation, check.observed, check.first, check.statistics);
+  const [lower, median, upper] = finiteQuantiles(predictive.simulation, [0.05, 0.5, 0.95]);
+  const first = check.first;
   const times = observed.map((_, i) => i + first);
   const mean = result.posterior.mean();
   return {
@@ -101,6 +94,11 @@ async function buildReport(
       median: times.map((t) => median![t]![o]!),
       upper: times.map((t) => upper![t]![o]!),
     })),
+    predictiveChecks: {
+      draws: check.draws,
+      level: predictiveCheckFlagLevel,
+      rows: checkRows.map((r) => ({ output: r.output, statistic: r.label, observed: r.observed, ...r.quantiles, pValue: r.pValue, flagged: r.flagged, nonFinite: r.nonFinite })),
+    },
     posteriorTable: result.posterior.names.map((name) => {
       const values = draws.map((d) => d[name]!);
       const m = mean[name]!;
@@ -132,9 +130,9 @@ export async function fitCommand(argv: string[]): Promise<string> {
       epochs: { type: 'string' },
       samples: { type: 'string', default: '10' },
       lr: { type: 'string', default: '0.05' },
-      weight: { type: 'string', default: '0.01' },
+      weight: { type: 'string' },
       loss: { type: 'string' },
-      family: { type: 'string', default: 'diagonal-gaussian' },
+      family: { type: 'string', default: 'full-rank-gaussian' },
       mode: { type: 'string' },
       tau: { type: 'string' },
       seed: { type: 'string', default: '1' },
@@ -153,12 +151,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
   values.epochs ??= recommended.epochs ?? '300';
   const base = chosen.make({});
   const observedFromFile = values.data === undefined ? undefined : await readObserved(values.data, base.outputs);
-  const size: Record<string, number> = {};
-  const agents = integerFlag('agents', values.agents);
-  const steps = integerFlag('steps', values.steps) ?? observedFromFile?.length;
-  if (agents !== undefined) size['agents'] = agents;
-  if (steps !== undefined) size['steps'] = steps;
-  const model = chosen.make(size);
+  const model = sizedModel(chosen, values, observedFromFile?.length);
   const truth = observedFromFile ? undefined : { ...model.reference, ...parameterFlags(values.param) };
   const dataSeed = integerFlag('data-seed', values['data-seed'])!;
   const observed = observedFromFile ?? (await syntheticData(model, truth!, dataSeed));
@@ -169,7 +162,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const checkpointPath = join(outDir, 'checkpoint.json');
   const resumeFrom = values.resume ? checkpointPath : undefined;
-  const progress = progressReporter(epochs, 0);
+  const progress = progressReporter('fit', { unit: 'epoch' });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -178,12 +171,8 @@ export async function fitCommand(argv: string[]): Promise<string> {
     result = await fit(model, observed, {
       parameters: free,
       fixed: truth ?? model.reference,
-      prior: Object.fromEntries(
-        model.parameters
-          .filter((p) => free === undefined || free.includes(p.name))
-          .map((p) => [p.name, p.constraint === 'positive' ? logNormal(0, 1) : defaultPrior(p.constraint)]),
-      ),
-      family: choiceFlag('family', values.family, ['diagonal-gaussian', 'full-rank-gaussian'] as const),
+      prior: commandLinePriors(model, free),
+      family: choiceFlag('family', values.family, ['diagonal-gaussian', 'full-rank-gaussian', 'flow'] as const),
       loss: choiceFlag('loss', values.loss, ['mmd', 'energyDistance', 'mse', 'logMse'] as const),
       weight: numberFlag('weight', values.weight),
       samplesPerEpoch: integerFlag('samples', values.samples),
@@ -199,7 +188,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
       signal: controller.signal,
       checkpoint: { path: checkpointPath, every: integerFlag('checkpoint-every', values['checkpoint-every']) },
       resume: resumeFrom,
-      onEpoch: (record) => progress.update(record),
+      onEpoch: (record) => progress.update(record.epoch + 1, epochs, `loss ${record.loss.toPrecision(4)}`),
     });
   } finally {
     progress.stop();
@@ -212,14 +201,17 @@ export async function fitCommand(argv: string[]): Promise<string> {
     ['data', values.data ?? `synthetic, seed ${dataSeed}, truth ${Object.entries(truth ?? {}).map(([k, v]) => `${k} = ${v}`).join(', ')}`],
     ['epochs', `${result.epochs}${result.aborted ? ' (aborted)' : ''}`],
     ['final loss', last ? `${last.loss.toPrecision(5)} (expected loss ${last.expectedLoss.toPrecision(5)}, KL ${last.kl.toPrecision(5)})` : '—'],
-    ['loss, weight, family', `${values.loss}, ${values.weight}, ${values.family}`],
+    ['loss, family', `${values.loss}, ${values.family}`],
+    ['loss weight', `${formatWeight(result.weight.value)} (${result.weight.reason})`],
+    ['what w trades', 'a smaller w trusts the data more: narrower intervals, calibrated only while the model is right (check with agentgrad diagnose); ' +
+      'a larger w widens them, which keeps the posterior honest when the model is misspecified or data are corrupted (docs/robustness.md)'],
     ['seed', String(values.seed)],
   ];
   const posteriorJson = { model: model.name, settings: model.settings, truth: truth ?? null, aborted: result.aborted, epochs: result.epochs,
     best: result.best && { epoch: result.best.epoch, loss: result.best.loss }, posterior: result.posterior.toJSON() };
   await writeFile(join(outDir, 'posterior.json'), JSON.stringify(posteriorJson, null, 2) + '\n');
   await writeFile(join(outDir, 'history.csv'), stringify(result.history, { header: true, columns: ['epoch', 'loss', 'expectedLoss', 'kl', 'gradientNorm', 'droppedSamples', 'seconds'] }));
-  await writeFile(join(outDir, 'report.html'), await renderReport(await buildReport(model, observed, truth, result, numberFlag('weight', values.weight)!, summary)));
+  await writeFile(join(outDir, 'report.html'), await renderReport(await buildReport(model, observed, truth, result, result.weight.value, summary)));
 
   const q = result.posterior.quantiles([0.05, 0.5, 0.95]);
   const mean = result.posterior.mean();
@@ -228,10 +220,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
   return [`${result.aborted ? 'aborted' : 'done'}: ${result.epochs} epochs, wrote ${join(outDir, 'posterior.json')}, history.csv, report.html`, ...lines].join('\n');
 }
 
-async function syntheticData(model: Model, truth: Record<string, number>, seed: number): Promise<number[][]> {
-  const sim = await simulate(model, truth, { seed, replicates: 1, discrete: { mode: 'exact' } });
-  const rows: number[][] = [];
-  for (let t = 1; t < sim.shape.times; t++) rows.push(Array.from({ length: sim.shape.outputs }, (_, o) => sim.value(0, t, o)));
-  if (rows.length < 2) throw new UsageError('synthetic data needs steps >= 2');
-  return rows;
+function formatWeight(w: number): string {
+  return Number(w.toPrecision(4)).toString();
 }
+

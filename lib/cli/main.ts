@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { auditCommand, auditUsage } from './audit-command.js';
 import { benchCommand, benchUsage } from './bench-command.js';
+import { diagnoseCommand, diagnoseUsage } from './diagnose-command.js';
 import { fitCommand, fitUsage } from './fit-command.js';
 import { infoCommand } from './info.js';
 import { simulateCommand, simulateUsage } from './simulate-command.js';
@@ -9,11 +11,17 @@ const usage = `usage: agentgrad <command> [options]
 
 commands:
   fit        calibrate a model to data: posterior.json, history.csv and report.html
+  diagnose   is a fit recipe's posterior calibrated? simulation-based calibration and coverage
+  audit      every gradient estimator against an unbiased reference: audit.json, audit.csv and audit.html
   info       backends compiled in, CUDA device, models and their parameters (--model FILE: a module's)
   simulate   run replicates of a model and write values (and tangents) to CSV or JSON
   bench      agent-step throughput of every model on this machine
 
 ${fitUsage}
+
+${diagnoseUsage}
+
+${auditUsage}
 
 ${simulateUsage}
 
@@ -24,6 +32,12 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'fit':
       console.log(await fitCommand(rest));
+      return 0;
+    case 'diagnose':
+      console.log(await diagnoseCommand(rest));
+      return 0;
+    case 'audit':
+      console.log(await auditCommand(rest));
       return 0;
     case 'info':
       console.log(await infoCommand(rest));

@@ -1,5 +1,6 @@
-// fit(): generalised variational inference. Minimises E_q[loss] + w · KL(q ‖ prior) over a Gaussian
-// family in the unconstrained space with Adam(W), and returns the posterior in natural units.
+// fit(): generalised variational inference. Minimises E_q[loss] + w · KL(q ‖ prior) over a
+// variational family (Gaussian, or a normalizing flow) in the unconstrained space with Adam(W), and
+// returns the posterior in natural units.
 import { performance } from 'node:perf_hooks';
 
 import { invalidType, isPlainObject, outOfRange } from '../errors.js';
@@ -7,15 +8,18 @@ import { energyDistance, logMse, mmd, mse, type Loss } from '../losses/index.js'
 import { isModel, type Model } from '../models/model.js';
 import { programIdentity } from '../models/programIdentity.js';
 import type { ObservedInput } from '../observed.js';
+import { runPreflight, type PreflightOptions, type PreflightResult } from '../audit/preflight.js';
 import type { SimulateOptions } from '../simulate.js';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_VERSION, type EpochRecord, type FitState } from './checkpoint.js';
-import { family as makeFamily, familyNames, initialPhi, type FamilyName } from './family.js';
+import { family as makeFamily, familyNames, type FamilyName } from './family.js';
+import { flowConfig, type FlowOptions } from './flow/options.js';
 import { estimateObjective, type LossGradientEstimator, type ObjectiveSetup } from './objective.js';
 import { initialOptimizerState, lrScheduleNames, optimizerNames, optimizerStep, scheduledLr, type LrSchedule, type OptimizerName, type OptimizerOptions } from './optimizer.js';
 import { freeParameters } from './parameters.js';
 import { Posterior } from './posterior.js';
 import type { Prior } from './priors.js';
 import { priorDraws } from './random.js';
+import { defaultWeight, type LossWeight } from './weight.js';
 
 export type LossName = 'mse' | 'logMse' | 'mmd' | 'energyDistance';
 const lossNames: readonly LossName[] = ['mse', 'logMse', 'mmd', 'energyDistance'];
@@ -26,10 +30,20 @@ export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend'
   /** Parameters to calibrate (default all); the others stay at `fixed` or the model's reference values. */
   parameters?: readonly string[];
   fixed?: Record<string, number>;
+  /**
+   * 'full-rank-gaussian' (default: it keeps the correlations between parameters, without which a
+   * mean-field posterior's intervals are too narrow), 'diagonal-gaussian', or 'flow': a normalizing
+   * flow of autoregressive rational-quadratic splines (skewed, curved and multimodal posteriors).
+   */
   family?: FamilyName;
+  /** The flow's shape (family 'flow' only): `layers` 1–16 (default 4), `bins` 2–64 (default 8), `hidden` 1–256 (default 16). */
+  flow?: FlowOptions;
   /** A loss name (built on the observed data) or a Loss object (default 'mmd'). */
   loss?: LossName | Loss;
-  /** w in E_q[loss] + w · KL (default 1). */
+  /**
+   * w in E_q[loss] + w · KL. Default: derived from the loss and the data, 1/n for n observed points
+   * (2/n for logMse), so that the loss counts like a log-likelihood sum; result.weight says which.
+   */
   weight?: number;
   /** Variational samples θ ~ q per epoch (default 10). */
   samplesPerEpoch?: number;
@@ -66,10 +80,19 @@ export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend'
   checkpoint?: { path: string; every?: number };
   /** Continue from a checkpoint written by a fit with the same settings. */
   resume?: string;
+  /**
+   * Before the first epoch, audit the gradient estimator (gradientEstimator with discrete) at the
+   * initial mean against an unbiased reference (see audit()); when its bias is significant, emit a
+   * warning (code AGENTGRAD_PREFLIGHT_BIAS) naming the parameter, the bias and the recommended
+   * setting. true, or { replicates (default 128), referenceReplicates, significance } (default off).
+   */
+  preflight?: boolean | PreflightOptions;
 }
 
 export interface FitResult {
   posterior: Posterior;
+  /** The loss weight w used, and why (given, or derived from the data). */
+  weight: LossWeight;
   history: EpochRecord[];
   /** The state with the lowest total loss seen. */
   best: { epoch: number; loss: number; posterior: Posterior } | null;
@@ -78,6 +101,8 @@ export interface FitResult {
   /** True when `patience` stopped the fit early. */
   stoppedEarly: boolean;
   epochs: number;
+  /** The preflight audit, when options.preflight asked for one. */
+  preflight?: PreflightResult;
 }
 
 // Counts are capped so that a typo cannot start a practically endless run.
@@ -117,7 +142,7 @@ function initialState(setup: ObjectiveSetup, options: FitOptions): FitState {
     return p.gaussian ? p.gaussian.mean : p.bijector.inverse(medianOf(p.prior));
   });
   if (!mean.every(Number.isFinite)) throw new RangeError('initialMean must lie strictly inside each parameter\'s constraint');
-  const phi = initialPhi(setup.family, mean, mean.map(() => scale));
+  const phi = setup.family.initialPhi(mean, mean.map(() => scale), setup.seed);
   return { epoch: 0, phi: Array.from(phi), optimizer: initialOptimizerState(phi.length), history: [], best: null, epochsWithoutImprovement: 0 };
 }
 
@@ -134,6 +159,7 @@ function identityOf(model: Model, setup: ObjectiveSetup, options: FitOptions): R
     parameters: setup.params.map((p) => [p.name, p.prior.kind, p.prior.params]),
     fixed: setup.fixed,
     family: setup.family.name,
+    ...(setup.family.configuration ? { flow: setup.family.configuration } : {}),
     loss: setup.loss.name,
     weight: setup.weight,
     samples: setup.samples,
@@ -154,7 +180,7 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   const names = freeNames(model, options.parameters);
   const fixed = { ...model.reference, ...(options.fixed ?? {}) };
   for (const name of names) delete fixed[name];
-  const familyName = options.family ?? 'diagonal-gaussian';
+  const familyName = options.family ?? 'full-rank-gaussian';
   if (!familyNames.includes(familyName)) throw outOfRange('family', `one of ${familyNames.map((n) => `'${n}'`).join(', ')}`, familyName);
   const optimizerName = options.optimizer ?? 'adam';
   if (!optimizerNames.includes(optimizerName)) throw outOfRange('optimizer', "'adam' or 'adamw'", optimizerName);
@@ -164,14 +190,20 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   }
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) throw outOfRange('seed', 'an integer in [0, 2^53 - 1]', seed);
+  if (options.flow !== undefined && familyName !== 'flow') throw new TypeError(`flow options apply to family 'flow' only; family is '${familyName}'`);
+  const flow = familyName === 'flow' ? flowConfig(options.flow) : undefined;
 
+  const loss = resolveLoss(options.loss, observed);
+  const weight: LossWeight = options.weight === undefined
+    ? defaultWeight(loss)
+    : { value: positive('weight', options.weight, 1), reason: 'given' };
   const setup: ObjectiveSetup = {
     model,
-    family: makeFamily(familyName, names.length),
+    family: makeFamily(familyName, names.length, flow),
     params: freeParameters(model, names, options.prior),
     fixed,
-    loss: resolveLoss(options.loss, observed),
-    weight: options.weight === undefined ? 1 : positive('weight', options.weight, 1),
+    loss,
+    weight: weight.value,
     samples: positive('samplesPerEpoch', options.samplesPerEpoch, 10, true),
     replicatesPerSample: positive('replicatesPerSample', options.replicatesPerSample, 1, true),
     estimator,
@@ -207,6 +239,7 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   const posteriorOf = (phi: ArrayLike<number>) => new Posterior(setup.family, setup.params, Float64Array.from(phi), fixed);
   const save = () => options.checkpoint && writeCheckpoint(options.checkpoint.path, { version: CHECKPOINT_VERSION, identity, state });
 
+  const preflight = await runPreflight(setup, options.preflight, options.initialMean, options.signal);
   let aborted = false;
   let stoppedEarly = false;
   const phi = Float64Array.from(state.phi);
@@ -258,10 +291,12 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   save();
   return {
     posterior: posteriorOf(state.phi),
+    weight,
     history: state.history,
     best: state.best && { epoch: state.best.epoch, loss: state.best.loss, posterior: posteriorOf(state.best.phi) },
     aborted,
     stoppedEarly,
     epochs: state.epoch,
+    ...(preflight ? { preflight } : {}),
   };
 }

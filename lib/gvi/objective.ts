@@ -3,8 +3,8 @@ import { chainTangents, evaluateLoss } from '../chain.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import { simulate, type SimulateOptions } from '../simulate.js';
-import { accumulatePathGradient, choleskyOf, entropy, scoreOfSample, transform, type Family } from './family.js';
-import { unconstrainedLogPrior, type FreeParameter } from './parameters.js';
+import type { Family } from './family.js';
+import type { FreeParameter } from './parameters.js';
 import { deriveSeed, Purpose, standardNormals } from './random.js';
 
 export type LossGradientEstimator = 'pathwise' | 'finite-difference' | 'score';
@@ -47,45 +47,12 @@ export function naturalPoint(setup: ObjectiveSetup, u: ArrayLike<number>): Recor
   return point;
 }
 
-/** KL(q ‖ π) in the unconstrained space, exact when every prior is Gaussian there. */
-function klTerm(setup: ObjectiveSetup, phi: Float64Array, zs: Float64Array[], us: Float64Array[], gradient: Float64Array): number {
-  const { family: f, params, weight } = setup;
-  const P = f.dimension;
-  if (params.every((p) => p.gaussian)) {
-    const L = choleskyOf(f, phi);
-    let kl = -P / 2;
-    params.forEach((p, i) => {
-      const { mean, sd } = p.gaussian!;
-      let variance = 0;
-      for (let j = 0; j <= i; j++) variance += L[i * P + j]! ** 2;
-      const s2 = sd * sd;
-      kl += Math.log(sd) - phi[P + i]! + (variance + (phi[i]! - mean) ** 2) / (2 * s2);
-      gradient[i] = gradient[i]! + (weight * (phi[i]! - mean)) / s2;
-      gradient[P + i] = gradient[P + i]! + weight * (L[i * P + i]! ** 2 / s2 - 1);
-    });
-    if (f.name === 'full-rank-gaussian') {
-      let k = 2 * P;
-      for (let i = 1; i < P; i++) for (let j = 0; j < i; j++) gradient[k] = gradient[k++]! + (weight * L[i * P + j]!) / params[i]!.gaussian!.sd ** 2;
-    }
-    return kl;
-  }
-  // Monte Carlo: KL = -H(q) - E_q[log π_u(u)], the second term differentiated along u = μ + L z.
-  let logPrior = 0;
-  zs.forEach((z, s) => {
-    const { value, gradient: gu } = unconstrainedLogPrior(params, us[s]!);
-    logPrior += value / zs.length;
-    accumulatePathGradient(f, phi, z, gu, -weight / zs.length, gradient);
-  });
-  for (let i = 0; i < P; i++) gradient[P + i] = gradient[P + i]! - weight;
-  return -entropy(f, phi) - logPrior;
-}
-
 export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array, epoch: number, signal?: AbortSignal): Promise<ObjectiveEstimate> {
   const { family: f, params, samples: S, replicatesPerSample: R } = setup;
   const P = f.dimension;
   const normals = standardNormals(deriveSeed(setup.seed, Purpose.variational, epoch), S * P);
-  const zs = Array.from({ length: S }, (_, s) => normals.subarray(s * P, (s + 1) * P));
-  const us = zs.map((z) => transform(f, phi, z));
+  const draws = Array.from({ length: S }, (_, s) => f.draw(phi, normals.subarray(s * P, (s + 1) * P)));
+  const us = draws.map((d) => d.u);
   const pathwise = setup.estimator === 'pathwise';
   const differences = setup.estimator === 'finite-difference';
   const simulation = {
@@ -143,13 +110,14 @@ export async function estimateObjective(setup: ObjectiveSetup, phi: Float64Array
   const expectedLoss = kept.reduce((a, s) => a + sampleLoss[s]!, 0) / kept.length;
   for (const s of kept) {
     if (pathwise || differences) {
-      accumulatePathGradient(f, phi, zs[s]!, sampleGrad[s]!, 1 / kept.length, gradient);
+      f.accumulatePathGradient(phi, draws[s]!, sampleGrad[s]!, 1 / kept.length, gradient);
     } else {
       const baseline = kept.length > 1 ? (expectedLoss * kept.length - sampleLoss[s]!) / (kept.length - 1) : 0;
-      const score = scoreOfSample(f, phi, zs[s]!);
+      const score = f.scoreOfSample(phi, draws[s]!);
       for (let i = 0; i < f.size; i++) gradient[i] = gradient[i]! + ((sampleLoss[s]! - baseline) * score[i]!) / kept.length;
     }
   }
-  const kl = klTerm(setup, phi, zs, us, gradient);
+  // KL(q ‖ π) in the unconstrained space: exact for Gaussian families under Gaussian priors there.
+  const kl = f.kl(params, setup.weight, phi, draws, gradient);
   return { total: expectedLoss + setup.weight * kl, expectedLoss, kl, gradient, droppedSamples: S - kept.length };
 }

@@ -1,6 +1,7 @@
-// The fitted variational posterior, in natural units: θ = T(u), u ~ N(μ, LLᵀ).
-import { choleskyOf, meanOf, transform, type Family } from './family.js';
-import { normalQuantile } from './normal.js';
+// The fitted variational posterior, in natural units: θ = T(u), u ~ q_φ (N(μ, LLᵀ) for the
+// Gaussian families, a normalizing flow for 'flow').
+import { GaussianFamily, type Family } from './family.js';
+import type { FlowConfig } from './flow/options.js';
 import type { FreeParameter } from './parameters.js';
 import { deriveSeed, Purpose, standardNormals } from './random.js';
 
@@ -10,7 +11,10 @@ export interface PosteriorJson {
   family: Family['name'];
   parameters: Array<{ name: string; constraint: string; prior: { kind: string; params: readonly number[] } }>;
   fixed: Record<string, number>;
-  unconstrained: { mean: number[]; cholesky: number[][] };
+  /** The Gaussian families: μ and L of the Gaussian over the unconstrained parameters. */
+  unconstrained?: { mean: number[]; cholesky: number[][] };
+  /** The flow: its configuration and φ (fit's layout: μ, log σ, then the conditioners). */
+  flow?: FlowConfig & { phi: number[] };
   mean: Record<string, number>;
   quantiles: Record<string, { q05: number; q50: number; q95: number }>;
 }
@@ -34,7 +38,7 @@ export class Posterior {
     const P = this.family.dimension;
     const z = standardNormals(deriveSeed(seed, Purpose.posteriorSample, 0), n * P);
     return Array.from({ length: n }, (_, s) => {
-      const u = transform(this.family, this.phi, z.subarray(s * P, (s + 1) * P));
+      const u = this.family.draw(this.phi, z.subarray(s * P, (s + 1) * P)).u;
       return Object.fromEntries(this.params.map((p, i) => [p.name, p.bijector.forward(u[i]!)]));
     });
   }
@@ -54,43 +58,44 @@ export class Posterior {
     );
   }
 
-  /** Exact marginal quantiles: each bijector is increasing, so quantiles map through it. */
+  /**
+   * Marginal quantiles. Exact for the Gaussian families (each bijector is increasing, so quantiles
+   * map through it); Monte Carlo for the flow (4096 draws with a fixed seed, linear interpolation
+   * between order statistics).
+   */
   quantiles(levels: readonly number[] = [0.05, 0.5, 0.95]): Record<string, number[]> {
-    const P = this.family.dimension;
-    const L = choleskyOf(this.family, this.phi);
+    for (const q of levels) if (!(q > 0 && q < 1)) throw new RangeError(`quantile level must be in (0, 1), got ${q}`);
+    const exact = this.family.marginalQuantiles(this.phi, levels);
+    if (exact) return Object.fromEntries(this.params.map((p, i) => [p.name, exact[i]!.map((u) => p.bijector.forward(u))]));
+    const draws = this.sample(MOMENT_SAMPLES, 0);
     return Object.fromEntries(
-      this.params.map((p, i) => {
-        let variance = 0;
-        for (let j = 0; j <= i; j++) variance += L[i * P + j]! ** 2;
-        return [p.name, levels.map((q) => p.bijector.forward(this.phi[i]! + Math.sqrt(variance) * normalQuantile(q)))];
+      this.names.map((name) => {
+        const sorted = draws.map((d) => d[name]!).sort((a, b) => a - b);
+        return [name, levels.map((q) => {
+          const position = q * (sorted.length - 1);
+          const low = Math.floor(position);
+          const high = Math.min(low + 1, sorted.length - 1);
+          return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
+        })];
       }),
     );
   }
 
-  /** log density of the posterior at θ (natural units, free parameters). */
+  /** log density of the posterior at θ (natural units, free parameters); for the flow through its analytic inverse. */
   logProb(theta: Record<string, number>): number {
-    const P = this.family.dimension;
-    const L = choleskyOf(this.family, this.phi);
     const u = this.params.map((p) => p.bijector.inverse(theta[p.name]!));
-    // z = L⁻¹(u − μ) by forward substitution.
-    const z = new Float64Array(P);
-    let logDet = 0;
-    for (let i = 0; i < P; i++) {
-      let v = u[i]! - this.phi[i]!;
-      for (let j = 0; j < i; j++) v -= L[i * P + j]! * z[j]!;
-      z[i] = v / L[i * P + i]!;
-      logDet += Math.log(L[i * P + i]!);
-    }
-    let value = -logDet - 0.5 * P * Math.log(2 * Math.PI);
-    for (let i = 0; i < P; i++) value -= 0.5 * z[i]! ** 2 + this.params[i]!.bijector.logDetJacobian(u[i]!);
-    return value;
+    return this.family.logDensity(this.phi, u, this.params.map((p, i) => p.bijector.logDetJacobian(u[i]!)));
   }
 
-  /** μ and L of the Gaussian over the unconstrained parameters. */
+  /** μ and L of the Gaussian over the unconstrained parameters (the Gaussian families only). */
   unconstrained(): { mean: number[]; cholesky: number[][] } {
-    const P = this.family.dimension;
-    const L = choleskyOf(this.family, this.phi);
-    return { mean: Array.from(meanOf(this.family, this.phi)), cholesky: Array.from({ length: P }, (_, i) => Array.from(L.subarray(i * P, (i + 1) * P))) };
+    const f = this.family;
+    if (!(f instanceof GaussianFamily)) {
+      throw new TypeError(`unconstrained() gives the mean and Cholesky factor of a Gaussian family; this posterior is a '${f.name}' (use sample, mean, covariance, quantiles, logProb or toJSON)`);
+    }
+    const P = f.dimension;
+    const L = f.cholesky(this.phi);
+    return { mean: Array.from(f.mean(this.phi)), cholesky: Array.from({ length: P }, (_, i) => Array.from(L.subarray(i * P, (i + 1) * P))) };
   }
 
   toJSON(): PosteriorJson {
@@ -99,7 +104,9 @@ export class Posterior {
       family: this.family.name,
       parameters: this.params.map((p) => ({ name: p.name, constraint: p.constraint, prior: { kind: p.prior.kind, params: p.prior.params } })),
       fixed: this.fixed,
-      unconstrained: this.unconstrained(),
+      ...(this.family.configuration
+        ? { flow: { ...this.family.configuration, phi: Array.from(this.phi) } }
+        : { unconstrained: this.unconstrained() }),
       mean: this.mean(),
       quantiles: Object.fromEntries(this.names.map((n) => [n, { q05: q[n]![0]!, q50: q[n]![1]!, q95: q[n]![2]! }])),
     };

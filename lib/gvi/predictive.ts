@@ -1,6 +1,7 @@
 // Posterior predictive: simulations at draws from the posterior, in one native call.
 import type { Model } from '../models/model.js';
 import { simulate, type Simulation, type SimulateOptions } from '../simulate.js';
+import { quantileOfSorted } from '../stats/series.js';
 import type { Posterior } from './posterior.js';
 
 export interface PosteriorPredictive {
@@ -10,13 +11,6 @@ export interface PosteriorPredictive {
   simulation: Simulation;
   /** Per time point and output, the given quantiles across draws: [level][time][output]. */
   quantiles(levels?: readonly number[]): number[][][];
-}
-
-function quantileOfSorted(sorted: number[], q: number): number {
-  const position = q * (sorted.length - 1);
-  const low = Math.floor(position);
-  const high = Math.min(low + 1, sorted.length - 1);
-  return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
 }
 
 export interface PredictiveOptions extends Omit<SimulateOptions, 'replicates' | 'tangents'> {

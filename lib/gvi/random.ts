@@ -18,7 +18,11 @@ export function standardUniforms(seed: number, count: number): Float64Array {
   return native().internals.variates('uniform', 'float64', seed, count);
 }
 
-export const Purpose = { variational: 1, simulation: 2, posteriorSample: 3, prior: 4 } as const;
+export const Purpose = {
+  variational: 1, simulation: 2, posteriorSample: 3, prior: 4, flowInitialisation: 5,
+  // diagnose: the truths, their data, their fits and the posterior draws ranked.
+  diagnoseTruth: 11, diagnoseData: 12, diagnoseFit: 13, diagnoseDraws: 14,
+} as const;
 
 /** n reproducible draws from a prior (natural units), stream `seed`. */
 export function priorDraws(prior: Prior, n: number, seed: number): number[] {

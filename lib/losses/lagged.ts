@@ -38,6 +38,7 @@ export function lagged(name: string, observedInput: ObservedInput, lags: number,
   const comparePoints = compare({ data: embedLags(observed.data, observed.rows, outputs, lags), rows: observed.rows - lags, outputs: width });
   return {
     name,
+    observations: observed.rows - lags,
     evaluate(simulated, shape) {
       checkOutputs(observed, shape.outputs, name);
       // As without lags: the whole series when observed holds every time point, else t = 1..T.

@@ -15,5 +15,11 @@ export interface LossEvaluation {
 
 export interface Loss {
   readonly name: string;
+  /**
+   * How many observations the loss averages over: compared points for the distribution losses,
+   * residuals for the squared-error ones. fit() derives its default weight from it (w = 1/n); a
+   * custom loss without it gets w = 1.
+   */
+  readonly observations?: number;
   evaluate(simulated: Float64Array, shape: SeriesShape): LossEvaluation;
 }

@@ -1,8 +1,7 @@
-import { checkOutputs, firstComparedTime, toObserved, type ObservedInput } from '../observed.js';
+import { checkOutputs, firstComparedTime, toObserved, type Observed, type ObservedInput } from '../observed.js';
 import type { Loss, LossEvaluation, SeriesShape } from './loss.js';
 
-function meanSquaredError(name: string, observedInput: ObservedInput) {
-  const observed = toObserved(observedInput);
+function meanSquaredError(name: string, observed: Observed) {
   return (simulated: Float64Array, shape: SeriesShape): LossEvaluation => {
     checkOutputs(observed, shape.outputs, name);
     const first = firstComparedTime(observed, shape.times, name);
@@ -20,15 +19,18 @@ function meanSquaredError(name: string, observedInput: ObservedInput) {
 }
 
 /** Mean squared error over every compared time point and output. */
-export function mse(observed: ObservedInput): Loss {
-  return { name: 'mse', evaluate: meanSquaredError('mse', observed) };
+export function mse(observedInput: ObservedInput): Loss {
+  const observed = toObserved(observedInput);
+  return { name: 'mse', observations: observed.rows * observed.outputs, evaluate: meanSquaredError('mse', observed) };
 }
 
 /** log(MSE): scale-free, so its gradient is that of the MSE divided by the MSE. */
-export function logMse(observed: ObservedInput): Loss {
+export function logMse(observedInput: ObservedInput): Loss {
+  const observed = toObserved(observedInput);
   const inner = meanSquaredError('logMse', observed);
   return {
     name: 'logMse',
+    observations: observed.rows * observed.outputs,
     evaluate(simulated, shape) {
       const { value, gradient } = inner(simulated, shape);
       for (let i = 0; i < gradient.length; i++) gradient[i] = gradient[i]! / value;

@@ -15,6 +15,7 @@ export function pointLoss(name: string, observed: Observed, compare: PointCompar
   const dims = observed.outputs;
   return {
     name,
+    observations: observed.rows,
     evaluate(simulated, shape) {
       checkOutputs(observed, shape.outputs, name);
       const { first, count } = simulatedRange(observed, shape);

@@ -1,4 +1,5 @@
 /** Compact summaries of large sample arrays, computed before anything reaches the plotting library. */
+import { quantileOfSorted } from '../stats/series.js';
 
 export interface DensityPoint {
   x: number;
@@ -11,15 +12,6 @@ export function sortedFinite(samples: readonly number[]): Float64Array {
   return out.sort();
 }
 
-/** Linear-interpolated quantile of an ascending array (type 7). */
-export function quantileSorted(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * Math.min(1, Math.max(0, p));
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
 
 /** Silverman's rule-of-thumb bandwidth, robust to zero spread. */
 export function bandwidth(sorted: Float64Array): number {
@@ -31,7 +23,7 @@ export function bandwidth(sorted: Float64Array): number {
   let ss = 0;
   for (const v of sorted) ss += (v - mean) ** 2;
   const sd = Math.sqrt(ss / (n - 1));
-  const iqr = quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
+  const iqr = quantileOfSorted(sorted, 0.75) - quantileOfSorted(sorted, 0.25);
   const spread = Math.min(sd, iqr / 1.34) || sd;
   return 0.9 * spread * n ** -0.2;
 }
@@ -42,8 +34,8 @@ export function plotRange(sets: readonly Float64Array[], extra: readonly number[
   let hi = -Infinity;
   for (const s of sets) {
     if (s.length === 0) continue;
-    lo = Math.min(lo, quantileSorted(s, 0.005));
-    hi = Math.max(hi, quantileSorted(s, 0.995));
+    lo = Math.min(lo, quantileOfSorted(s, 0.005));
+    hi = Math.max(hi, quantileOfSorted(s, 0.995));
   }
   for (const v of extra) {
     if (!Number.isFinite(v)) continue;

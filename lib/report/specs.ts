@@ -1,6 +1,7 @@
 /** Vega-Lite specifications for the report panels, fed with compact, pre-summarised data. */
 import type { TopLevelSpec } from 'vega-lite';
 
+import { quantileOfSorted } from '../stats/series.js';
 import { kde, plotRange, sortedFinite, thin } from './density.js';
 import type { ReportHistoryPoint, ReportParameter, ReportSeries } from './types.js';
 
@@ -16,7 +17,8 @@ export const colours = {
   observed: '#e4572e',
 } as const;
 
-const config = {
+/** The look shared by every chart of the reports. */
+export const config = {
   font: 'Helvetica, Arial, sans-serif',
   background: 'white',
   view: { stroke: '#dddddd' },
@@ -68,20 +70,57 @@ export function lossSpec(history: readonly ReportHistoryPoint[]): TopLevelSpec {
   };
 }
 
-/** Prior and posterior kernel densities of one parameter, with the truth as a dashed rule when known. */
+/** Positive samples spread over more than this factor are drawn on a log axis. */
+export const logAxisRatio = 100;
+
+/** Whether the central 99% of positive sample sets (and the truth) span more than logAxisRatio. */
+export function wantsLogAxis(sets: readonly Float64Array[], truth?: number): boolean {
+  if (truth !== undefined && !(truth > 0)) return false;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of sets) {
+    if (s.length === 0) continue;
+    if (!(s[0]! > 0)) return false;
+    lo = Math.min(lo, quantileOfSorted(s, 0.005));
+    hi = Math.max(hi, quantileOfSorted(s, 0.995));
+  }
+  return lo > 0 && Number.isFinite(hi) && hi / lo > logAxisRatio;
+}
+
+function powersOfTen(lo: number, hi: number): number[] {
+  const values: number[] = [];
+  for (let k = Math.ceil(Math.log10(lo)); k <= Math.floor(Math.log10(hi)); k++) values.push(Number(`1e${k}`));
+  return values;
+}
+
+/**
+ * Prior and posterior kernel densities of one parameter, with the truth as a dashed rule when known.
+ * A positive parameter whose samples span more than a factor 100 (a wide prior around a narrow
+ * posterior) is drawn on a log axis, with the densities of its logarithm, so that neither is a
+ * sliver at one edge.
+ */
 export function marginalSpec(parameter: ReportParameter): TopLevelSpec {
   const prior = sortedFinite(parameter.prior);
   const posterior = sortedFinite(parameter.posterior);
   const truth = parameter.truth !== undefined && Number.isFinite(parameter.truth) ? parameter.truth : undefined;
-  const range = plotRange([prior, posterior], truth === undefined ? [] : [truth]);
+  const log = wantsLogAxis([prior, posterior], truth);
+  const scaled = (s: Float64Array) => (log ? s.map(Math.log) : s);
+  const range = plotRange([scaled(prior), scaled(posterior)], truth === undefined ? [] : [log ? Math.log(truth) : truth]);
   const rows: Array<{ x: number; density: number; distribution: string }> = [];
   for (const [label, samples] of [['prior', prior], ['posterior', posterior]] as const) {
-    for (const p of kde(samples, range)) rows.push({ ...p, distribution: label });
+    for (const p of kde(scaled(samples), range)) rows.push({ x: log ? Math.exp(p.x) : p.x, density: p.density, distribution: label });
   }
   const domain = truth === undefined ? ['prior', 'posterior'] : ['prior', 'posterior', 'truth'];
   const palette = truth === undefined ? [colours.prior, colours.posterior] : [colours.prior, colours.posterior, colours.truth];
   const colour = { scale: { domain, range: palette }, legend: { symbolType: 'square', symbolOpacity: 0.8 } };
-  const x = { field: 'x', type: 'quantitative' as const, title: parameter.name, scale: { domain: range, nice: false, zero: false } };
+  const x = {
+    field: 'x',
+    type: 'quantitative' as const,
+    title: log ? `${parameter.name} (log scale)` : parameter.name,
+    scale: log ? { type: 'log' as const, domain: range.map(Math.exp), nice: false } : { domain: range, nice: false, zero: false },
+    // Ticks and grid lines at the powers of ten only (the plotted range spans at least two).
+    ...(log ? { axis: { values: powersOfTen(Math.exp(range[0]), Math.exp(range[1])), format: '~g' } } : {}),
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: parameter.name,
@@ -94,7 +133,7 @@ export function marginalSpec(parameter: ReportParameter): TopLevelSpec {
         mark: { type: 'area', fillOpacity: 0.3, strokeWidth: 1.5 },
         encoding: {
           x,
-          y: { field: 'density', type: 'quantitative', title: 'density', stack: null },
+          y: { field: 'density', type: 'quantitative', title: log ? `density of log ${parameter.name}` : 'density', stack: null },
           fill: { field: 'distribution', type: 'nominal', ...colour },
           stroke: { field: 'distribution', type: 'nominal', ...colour },
         },

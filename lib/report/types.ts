@@ -42,6 +42,33 @@ export interface ReportPosteriorRow {
   truth?: number;
 }
 
+/** One posterior predictive check: a statistic of the observed series against its predictive distribution. */
+export interface ReportCheckRow {
+  output: string;
+  /** Readable name of the statistic, e.g. 'excess kurtosis'. */
+  statistic: string;
+  observed: number;
+  /** Predictive quantiles at 0.5%, 5%, 50%, 95% and 99.5%. */
+  q005: number;
+  q05: number;
+  q50: number;
+  q95: number;
+  q995: number;
+  /** Two-sided tail probability. */
+  pValue: number;
+  flagged: boolean;
+  /** Simulated series whose statistic was not finite (left out), if any. */
+  nonFinite?: number;
+}
+
+export interface ReportChecks {
+  /** Simulated series (posterior draws) behind each predictive distribution. */
+  draws: number;
+  /** Tail probability below which a row is flagged, e.g. 0.005. */
+  level: number;
+  rows: ReportCheckRow[];
+}
+
 export interface ReportInput {
   /** Page title, e.g. 'agentgrad fit — volatility'. */
   title: string;
@@ -51,4 +78,6 @@ export interface ReportInput {
   parameters: ReportParameter[];
   predictive: ReportSeries[];
   posteriorTable: ReportPosteriorRow[];
+  /** Posterior predictive checks; without them the section says there are none. */
+  predictiveChecks?: ReportChecks;
 }
