@@ -89,6 +89,13 @@ test('the same seed gives the same ranks in this thread, over 2 worker threads, 
     t.is(progress[0], first.fits.length, 'the first report counts the fits found in the record');
     t.deepEqual(withoutTimes(resumed.fits), withoutTimes(inThread.fits));
     t.is(readFileSync(record, 'utf8').trim().split('\n').length, 1 + 12);
+    const report = join(dir, 'report.html');
+    await diagnose(location, { ...small, concurrency: 2, record, report });
+    const html = readFileSync(report, 'utf8');
+    t.regex(html, /<title>agentgrad diagnose — gaussianLocation<\/title>/);
+    t.regex(html, /mu ~ normal\(0, 1\)/);
+    t.regex(html, /mse, full-rank-gaussian, 60 epochs, 10 samples, lr 0.05, loss weight 0.05 \(derived from the data\)/);
+    t.is((html.match(/<svg/g) ?? []).length, 2, 'the rank histogram of mu and the coverage curve');
     await t.throwsAsync(diagnose(location, { ...small, seed: 6, record }), { message: /belongs to a diagnose run with other settings/ });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 
 import { diagnose, type DiagnoseResult } from '../diagnose/index.js';
-import { renderDiagnoseReport, verdictOf, type DiagnoseReportInput } from '../report/diagnoseReport.js';
+import { verdictOf } from '../report/diagnoseReport.js';
 import { choiceFlag, integerFlag, numberFlag, parameterFlags } from './args.js';
 import { resolveModelFlag } from './model-flag.js';
 import { commandLinePriors, sizedModel } from './model-setup.js';
@@ -89,6 +89,7 @@ export async function diagnoseCommand(argv: string[]): Promise<string> {
       seed: integerFlag('seed', values.seed),
       concurrency: integerFlag('concurrency', values.concurrency),
       record: join(outDir, 'record.jsonl'),
+      report: join(outDir, 'report.html'),
       signal: controller.signal,
       onProgress: (p) => progress.update(p.done, p.total, `${((60 * p.done) / Math.max(p.seconds, 1e-9)).toFixed(1)} fits/min`),
     });
@@ -98,21 +99,6 @@ export async function diagnoseCommand(argv: string[]): Promise<string> {
   }
 
   const names = Object.keys(result.sbc);
-  const weights = [...new Set(result.fits.map((f) => Number(f.weight.toPrecision(4))))];
-  const summary: Array<[string, string]> = [
-    ['model', `${model.name} (${Object.entries(model.settings).map(([k, v]) => `${k} ${v}`).join(', ')})`],
-    ['recipe', `${loss}, ${values.family}, ${values.epochs} epochs, ${values.samples} samples, lr ${values.lr}, loss weight ${weights.join(', ')}${values.weight === undefined ? ' (derived from the data)' : ''}`],
-    ['simulations', `${result.fits.length} fitted${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.aborted ? ' (aborted)' : ''} of ${result.simulations}`],
-    ['time', `${result.seconds.toFixed(1)} s (${((60 * result.fits.length) / Math.max(result.seconds, 1e-9)).toFixed(1)} fits per minute)`],
-    ['seed', String(values.seed)],
-  ];
-  const reportInput: DiagnoseReportInput = {
-    title: `agentgrad diagnose — ${model.name}`,
-    summary,
-    draws: result.draws,
-    parameters: names.map((name) => ({ name, ...result.sbc[name]!, coverage: result.coverage[name]! })),
-  };
-  await writeFile(join(outDir, 'report.html'), await renderDiagnoseReport(reportInput));
   await writeFile(join(outDir, 'diagnose.json'), JSON.stringify({ model: model.name, settings: model.settings, ...result }, null, 2) + '\n');
   await writeFile(join(outDir, 'fits.csv'), stringify(result.fits.map((f) => ({
     index: f.index,
@@ -122,9 +108,10 @@ export async function diagnoseCommand(argv: string[]): Promise<string> {
     seconds: f.seconds,
   })), { header: true }));
 
-  const lines = reportInput.parameters.map((p) => {
-    const at90 = p.coverage.find((c) => Math.abs(c.level - 0.9) < 1e-9)!;
-    return `  ${p.name.padEnd(10)} uniformity p ${p.pValue.toPrecision(2).padStart(8)}   90% coverage ${at90.observed.toFixed(2)}   ${verdictOf(p)}`;
+  const lines = names.map((name) => {
+    const summary = { ...result.sbc[name]!, coverage: result.coverage[name]! };
+    const at90 = summary.coverage.find((c) => Math.abs(c.level - 0.9) < 1e-9)!;
+    return `  ${name.padEnd(10)} uniformity p ${summary.pValue.toPrecision(2).padStart(8)}   90% coverage ${at90.observed.toFixed(2)}   ${verdictOf(summary)}`;
   });
   const head = `${result.aborted ? 'aborted' : 'done'}: ${result.fits.length} fits in ${result.seconds.toFixed(1)} s, wrote ${join(outDir, 'report.html')}, diagnose.json, fits.csv`;
   return [head, ...lines, ...result.failed.map((f) => `  simulation ${f.index} failed: ${f.error}`)].join('\n');

@@ -13,6 +13,7 @@ import { coverageLevels, coverageOf, defaultBins, rankHistogram, uniformityPValu
 import { isFailed, type FailedFit, type FitOutcome } from './oneFit.js';
 import { runFits, type Outcome } from './pool.js';
 import { openRecord } from './record.js';
+import { diagnoseReportInput, writeDiagnoseReport } from './report.js';
 import { checkFitOptions, resolveParameters, type DiagnoseFitOptions, type Recipe } from './recipe.js';
 
 export interface DiagnoseProgress {
@@ -42,6 +43,8 @@ export interface DiagnoseOptions {
   concurrency?: number;
   /** A JSON-lines file of finished fits: a rerun with the same settings skips them. */
   record?: string;
+  /** Write the HTML report (verdicts, rank histograms with their band, the coverage curve) to this path. */
+  report?: string;
   seed?: number;
   signal?: AbortSignal;
   onProgress?: (progress: DiagnoseProgress) => void;
@@ -131,6 +134,7 @@ export async function diagnose(model: Model, options: DiagnoseOptions = {}): Pro
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', options.signal);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw invalidType('onProgress', 'a function', options.onProgress);
   if (options.record !== undefined && typeof options.record !== 'string') throw invalidType('record', 'a file path', options.record);
+  if (options.report !== undefined && typeof options.report !== 'string') throw invalidType('report', 'a file path', options.report);
 
   const parameters = resolveParameters(model, options.parameters, options.prior);
   const fixed = { ...model.reference, ...(options.fixed ?? {}) };
@@ -167,7 +171,7 @@ export async function diagnose(model: Model, options: DiagnoseOptions = {}): Pro
   const ordered = [...outcomes.values()].sort((a, b) => a.index - b.index);
   const fits = ordered.filter((o): o is FitOutcome => !isFailed(o));
   const failed = ordered.filter(isFailed);
-  return {
+  const result: DiagnoseResult = {
     ...summarise(fits, parameters.map((p) => p.name), draws, bins),
     fits,
     failed,
@@ -177,4 +181,6 @@ export async function diagnose(model: Model, options: DiagnoseOptions = {}): Pro
     aborted,
     seconds: (performance.now() - start) / 1000,
   };
+  if (options.report !== undefined) await writeDiagnoseReport(options.report, diagnoseReportInput(model, recipe, result, lossOf !== undefined));
+  return result;
 }

@@ -20,7 +20,7 @@ export interface DiagnoseReportInput {
 }
 
 /** A parameter's verdict: the p-value below 0.01, or a coverage point outside its band, flags it. */
-export function verdictOf(p: DiagnoseReportInput['parameters'][number]): string {
+export function verdictOf(p: Pick<DiagnoseReportInput['parameters'][number], 'pValue' | 'coverage'>): string {
   const outside = p.coverage.filter((c) => c.observed < c.band[0] || c.observed > c.band[1]);
   const problems: string[] = [];
   if (p.pValue < 0.01) problems.push(`ranks not uniform (p = ${p.pValue.toPrecision(2)})`);

@@ -77,14 +77,32 @@ function heightEdge(heights: Float64Array, bin: number, B: number): number {
   return edge;
 }
 
-/** y = spline(x) and log dy/dx, the spline given by raw[offset .. offset + 3K − 1). */
-export function splineForward(raw: ArrayLike<number>, offset: number, K: number, B: number, x: number): SplineValue {
+/** The quantities of the bin x falls in (Durkan et al. 2019, eq. 4–5), or null in the identity tails. */
+interface BinPoint {
+  bin: number;
+  widths: Float64Array;
+  heights: Float64Array;
+  /** Left knot x, bin width and height, slope h / w, and the knot derivatives at both ends. */
+  xk: number;
+  w: number;
+  h: number;
+  s: number;
+  dk: number;
+  dk1: number;
+  /** ξ = (x − xk) / w, t = ξ(1 − ξ), and the numerator, denominator and derivative factor of the segment. */
+  xi: number;
+  t: number;
+  num: number;
+  den: number;
+  D: number;
+}
+
+function binPoint(raw: ArrayLike<number>, offset: number, K: number, B: number, x: number): BinPoint | null {
   const [widths, heights] = scratch(K);
   binSizes(raw, offset, K, B, widths);
   const { bin, edge: xk } = locate(x, widths, K, B);
-  if (bin < 0) return { y: x, logDerivative: 0 };
+  if (bin < 0) return null;
   binSizes(raw, offset + K, K, B, heights);
-  const yk = heightEdge(heights, bin, B);
   const w = widths[bin]!;
   const h = heights[bin]!;
   const dk = knotDerivative(raw, offset, K, bin);
@@ -95,7 +113,15 @@ export function splineForward(raw: ArrayLike<number>, offset: number, K: number,
   const num = h * (s * xi * xi + dk * t);
   const den = s + (dk1 + dk - 2 * s) * t;
   const D = dk1 * xi * xi + 2 * s * t + dk * (1 - xi) * (1 - xi);
-  return { y: yk + num / den, logDerivative: 2 * Math.log(s) + Math.log(D) - 2 * Math.log(den) };
+  return { bin, widths, heights, xk, w, h, s, dk, dk1, xi, t, num, den, D };
+}
+
+/** y = spline(x) and log dy/dx, the spline given by raw[offset .. offset + 3K − 1). */
+export function splineForward(raw: ArrayLike<number>, offset: number, K: number, B: number, x: number): SplineValue {
+  const p = binPoint(raw, offset, K, B, x);
+  if (p === null) return { y: x, logDerivative: 0 };
+  const yk = heightEdge(p.heights, p.bin, B);
+  return { y: yk + p.num / p.den, logDerivative: 2 * Math.log(p.s) + Math.log(p.D) - 2 * Math.log(p.den) };
 }
 
 /**
@@ -106,21 +132,9 @@ export function splineBackward(
   raw: ArrayLike<number>, offset: number, K: number, B: number, x: number,
   gy: number, gl: number, graw: Float64Array, gOffset: number,
 ): number {
-  const [widths, heights] = scratch(K);
-  binSizes(raw, offset, K, B, widths);
-  const { bin, edge: xk } = locate(x, widths, K, B);
-  if (bin < 0) return gy;
-  binSizes(raw, offset + K, K, B, heights);
-  const w = widths[bin]!;
-  const h = heights[bin]!;
-  const dk = knotDerivative(raw, offset, K, bin);
-  const dk1 = knotDerivative(raw, offset, K, bin + 1);
-  const s = h / w;
-  const xi = (x - xk) / w;
-  const t = xi * (1 - xi);
-  const num = h * (s * xi * xi + dk * t);
-  const den = s + (dk1 + dk - 2 * s) * t;
-  const D = dk1 * xi * xi + 2 * s * t + dk * (1 - xi) * (1 - xi);
+  const p = binPoint(raw, offset, K, B, x);
+  if (p === null) return gy;
+  const { bin, widths, heights, w, h, s, dk, dk1, xi, t, num, den, D } = p;
 
   // y = yk + num / den; l = 2 log s + log D − 2 log den.
   const gyk = gy;
