@@ -4,31 +4,7 @@
 import test from 'ava';
 
 import { defineModel, describeProgram, isModelFactory, models, withIntervention, type ModelFactory } from '../lib/index.js';
-
-// The model of the issue, as written there.
-const kirmanAnts = defineModel({
-  name: 'kirmanAnts',
-  parameters: {
-    epsilon: { constraint: 'unit', reference: 0.01 },
-    h: { constraint: 'unit', reference: 0.3 },
-  },
-  settings: { agents: 100, steps: 500 },
-  agent: ['choice'],
-  outputs: ['share'],
-  init(m) {
-    m.forEachAgent((a) => { a.choice = m.bernoulli(0.5); });
-    m.output({ share: m.sum((a) => a.choice) / m.agents });
-  },
-  step(m) {
-    const share = m.sum((a) => a.choice) / m.agents;
-    m.forEachAgent((a) => {
-      const others = a.choice * (1 - share) + (1 - a.choice) * share;
-      const flip = m.bernoulli(Math.min(1, m.params.epsilon + m.params.h * others));
-      a.choice = a.choice + flip * (1 - 2 * a.choice);
-    });
-    m.output({ share: m.sum((a) => a.choice) / m.agents });
-  },
-});
+import { kirmanAnts } from '../examples/kirmanAnts.js';  // the model of the issue, as written there
 
 /** The listing of a factory's program with the field and state names of its spec. */
 function listing(factory: ModelFactory<string>, fields: string[] = [], states: string[] = []): string[] {
