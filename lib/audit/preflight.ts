@@ -2,7 +2,6 @@
 // about to use, at its initial point, against the unbiased reference; a warning when it is biased.
 import { invalidType, isPlainObject, outOfRange } from '../errors.js';
 import type { FreeParameter } from '../gvi/parameters.js';
-import { priorDraws } from '../gvi/random.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import type { SimulateOptions } from '../simulate.js';
@@ -43,7 +42,6 @@ export interface PreflightResult {
 export interface PreflightInput {
   model: Model;
   params: readonly FreeParameter[];
-  fixed: Record<string, number>;
   loss: Loss;
   estimator: 'pathwise' | 'finite-difference' | 'score';
   seed: number;
@@ -121,21 +119,18 @@ function warningText(label: string, runAs: string, rows: AuditRow[], result: Aud
     `${rows.map(describeBias).join('; ')} (unbiased reference: ${reference}).${advice} See result.preflight and audit().`;
 }
 
-function medianOf(param: FreeParameter): number {
-  return priorDraws(param.prior, 2001, 0).sort((a, b) => a - b)[1000]!;
-}
-
-/** Runs the preflight audit when `option` asks for one; emits the warning; undefined otherwise. */
+/**
+ * Runs the preflight audit at `point` (where the fit starts: every parameter, natural units) when
+ * `option` asks for one; emits the warning; undefined otherwise.
+ */
 export async function runPreflight(
   input: PreflightInput,
   option: unknown,
-  initialMean: Record<string, number> | undefined,
+  point: Record<string, number>,
   signal: AbortSignal | undefined,
 ): Promise<PreflightResult | undefined> {
   const preflight = checkPreflight(option);
   if (preflight === null) return undefined;
-  const point: Record<string, number> = { ...input.fixed };
-  for (const p of input.params) point[p.name] = initialMean?.[p.name] ?? (p.gaussian ? p.bijector.forward(p.gaussian.mean) : medianOf(p));
   const setting = fitSetting(input.estimator, input.simulation.discrete);
   const label = settingLabel(setting);
   const common: Omit<AuditOptions, 'replicates'> = {

@@ -11,8 +11,6 @@ import { checkSetup, checkSimulation, predictiveCheckFlagLevel, type PredictiveC
 import { priorDraws } from '../gvi/random.js';
 import type { Model } from '../models/model.js';
 import { renderReport, type ReportInput } from '../report/report.js';
-import type { Simulation } from '../simulate.js';
-import { quantileOfSorted } from '../stats/series.js';
 import { choiceFlag, integerFlag, numberFlag, parameterFlags } from './args.js';
 import { resolveModelFlag } from './model-flag.js';
 import { commandLinePriors, sizedModel, syntheticData } from './model-setup.js';
@@ -41,20 +39,6 @@ export const fitUsage = `agentgrad fit [options]            (no options: the vol
   --checkpoint-every N  write DIR/checkpoint.json every N epochs (default 10)
   --resume              continue from DIR/checkpoint.json`;
 
-/** Per time and output, quantiles across replicates of the finite values (draws that overflowed are left out): [level][time][output]. */
-function finiteQuantiles(simulation: Simulation, levels: readonly number[]): number[][][] {
-  const { replicates, times, outputs } = simulation.shape;
-  const cells = Array.from({ length: times * outputs }, (_, cell) => {
-    const column: number[] = [];
-    for (let r = 0; r < replicates; r++) {
-      const v = simulation.values[r * times * outputs + cell]!;
-      if (Number.isFinite(v)) column.push(v);
-    }
-    return column.sort((a, b) => a - b);
-  });
-  return levels.map((q) => Array.from({ length: times }, (_, t) => Array.from({ length: outputs }, (_, o) => quantileOfSorted(cells[t * outputs + o]!, q))));
-}
-
 /** The report of a fit: loss curve, marginals, predictive band, predictive checks and posterior table. */
 export async function buildReport(
   model: Model,
@@ -71,7 +55,7 @@ export async function buildReport(
   const check = checkSetup(model, result.posterior, observed, { draws: 1000, seed: 11, statistics });
   const predictive = await posteriorPredictive(model, result.posterior, check.draws, { seed: check.seed, discrete: { mode: 'exact' }, nonFinite: 'keep' });
   const checkRows = checkSimulation(predictive.simulation, check.observed, check.first, check.statistics);
-  const [lower, median, upper] = finiteQuantiles(predictive.simulation, [0.05, 0.5, 0.95]);
+  const [lower, median, upper] = predictive.quantiles([0.05, 0.5, 0.95]);
   const first = check.first;
   const times = observed.map((_, i) => i + first);
   const mean = result.posterior.mean();

@@ -2,6 +2,7 @@
 // the rank histograms and the coverage curve (lib/report/diagnoseReport.ts draws them).
 import { writeFile } from 'node:fs/promises';
 
+import { fitDefaults } from '../gvi/fit.js';
 import type { Model } from '../models/model.js';
 import { renderDiagnoseReport, type DiagnoseReportInput } from '../report/diagnoseReport.js';
 import type { DiagnoseResult } from './diagnose.js';
@@ -13,11 +14,11 @@ export function describeRecipe(recipe: Recipe, result: DiagnoseResult, customLos
   const weights = [...new Set(result.fits.map((f) => Number(f.weight.toPrecision(4))))];
   const weight = weights.length === 0 ? '—' : weights.join(', ');
   return [
-    customLoss ? 'a loss function' : (fit.loss ?? 'mmd'),
-    fit.family ?? 'full-rank-gaussian',
-    `${fit.epochs ?? 500} epochs`,
-    `${fit.samplesPerEpoch ?? 10} samples`,
-    `lr ${fit.lr ?? 0.01}${fit.lrSchedule === 'cosine' ? ' (cosine)' : ''}`,
+    customLoss ? 'a loss function' : (fit.loss ?? fitDefaults.loss),
+    fit.family ?? fitDefaults.family,
+    `${fit.epochs ?? fitDefaults.epochs} epochs`,
+    `${fit.samplesPerEpoch ?? fitDefaults.samplesPerEpoch} samples`,
+    `lr ${fit.lr ?? fitDefaults.lr}${fit.lrSchedule === 'cosine' ? ' (cosine)' : ''}`,
     `loss weight ${weight}${fit.weight === undefined ? ' (derived from the data)' : ''}`,
   ].join(', ');
 }

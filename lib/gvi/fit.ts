@@ -13,7 +13,7 @@ import type { SimulateOptions } from '../simulate.js';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_VERSION, type EpochRecord, type FitState } from './checkpoint.js';
 import { family as makeFamily, familyNames, type FamilyName } from './family.js';
 import { flowConfig, type FlowOptions } from './flow/options.js';
-import { estimateObjective, type LossGradientEstimator, type ObjectiveSetup } from './objective.js';
+import { estimateObjective, naturalPoint, type LossGradientEstimator, type ObjectiveSetup } from './objective.js';
 import { initialOptimizerState, lrScheduleNames, optimizerNames, optimizerStep, scheduledLr, type LrSchedule, type OptimizerName, type OptimizerOptions } from './optimizer.js';
 import { freeParameters } from './parameters.js';
 import { Posterior } from './posterior.js';
@@ -23,6 +23,15 @@ import { defaultWeight, type LossWeight } from './weight.js';
 
 export type LossName = 'mse' | 'logMse' | 'mmd' | 'energyDistance';
 const lossNames: readonly LossName[] = ['mse', 'logMse', 'mmd', 'energyDistance'];
+
+/** What fit() uses where an option is left out (the loss weight is derived from the data instead). */
+export const fitDefaults = {
+  family: 'full-rank-gaussian' as FamilyName,
+  loss: 'mmd' as LossName,
+  samplesPerEpoch: 10,
+  epochs: 500,
+  lr: 1e-2,
+} as const;
 
 export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend' | 'dtype' | 'threads' | 'maxBytes'> {
   /** One prior for every free parameter, or priors by name (default: standard normal in the unconstrained space; uniform(0, 1) for unit parameters). */
@@ -118,7 +127,7 @@ function positive(name: string, value: unknown, fallback: number, integer = fals
 
 function resolveLoss(loss: FitOptions['loss'], observed: ObservedInput): Loss {
   if (loss === undefined || typeof loss === 'string') {
-    const name = loss ?? 'mmd';
+    const name = loss ?? fitDefaults.loss;
     if (!lossNames.includes(name)) throw outOfRange('loss', `one of ${lossNames.map((n) => `'${n}'`).join(', ')} or a Loss object`, name);
     return { mse, logMse, mmd, energyDistance }[name](observed);
   }
@@ -134,14 +143,19 @@ function freeNames(model: Model, parameters: FitOptions['parameters']): string[]
   return [...parameters];
 }
 
-function initialState(setup: ObjectiveSetup, options: FitOptions): FitState {
-  const scale = positive('initialScale', options.initialScale, 0.1);
+/** Where the fit starts, in the unconstrained space: initialMean, else the prior median. */
+function initialMeanOf(setup: ObjectiveSetup, options: FitOptions): number[] {
   const mean = setup.params.map((p) => {
     const given = options.initialMean?.[p.name];
     if (given !== undefined) return p.bijector.inverse(given);
     return p.gaussian ? p.gaussian.mean : p.bijector.inverse(medianOf(p.prior));
   });
   if (!mean.every(Number.isFinite)) throw new RangeError('initialMean must lie strictly inside each parameter\'s constraint');
+  return mean;
+}
+
+function initialState(setup: ObjectiveSetup, mean: number[], options: FitOptions): FitState {
+  const scale = positive('initialScale', options.initialScale, 0.1);
   const phi = setup.family.initialPhi(mean, mean.map(() => scale), setup.seed);
   return { epoch: 0, phi: Array.from(phi), optimizer: initialOptimizerState(phi.length), history: [], best: null, epochsWithoutImprovement: 0 };
 }
@@ -166,9 +180,9 @@ function identityOf(model: Model, setup: ObjectiveSetup, options: FitOptions): R
     replicatesPerSample: setup.replicatesPerSample,
     estimator: setup.estimator,
     seed: setup.seed,
-    lr: options.lr ?? 1e-2,
+    lr: options.lr ?? fitDefaults.lr,
     // A cosine schedule depends on the total number of epochs; a constant one can be resumed with more.
-    lrSchedule: options.lrSchedule === 'cosine' ? ['cosine', options.epochs ?? 500] : 'constant',
+    lrSchedule: options.lrSchedule === 'cosine' ? ['cosine', options.epochs ?? fitDefaults.epochs] : 'constant',
     optimizer: options.optimizer ?? 'adam',
   };
 }
@@ -180,7 +194,7 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   const names = freeNames(model, options.parameters);
   const fixed = { ...model.reference, ...(options.fixed ?? {}) };
   for (const name of names) delete fixed[name];
-  const familyName = options.family ?? 'full-rank-gaussian';
+  const familyName = options.family ?? fitDefaults.family;
   if (!familyNames.includes(familyName)) throw outOfRange('family', `one of ${familyNames.map((n) => `'${n}'`).join(', ')}`, familyName);
   const optimizerName = options.optimizer ?? 'adam';
   if (!optimizerNames.includes(optimizerName)) throw outOfRange('optimizer', "'adam' or 'adamw'", optimizerName);
@@ -204,16 +218,16 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
     fixed,
     loss,
     weight: weight.value,
-    samples: positive('samplesPerEpoch', options.samplesPerEpoch, 10, true),
+    samples: positive('samplesPerEpoch', options.samplesPerEpoch, fitDefaults.samplesPerEpoch, true),
     replicatesPerSample: positive('replicatesPerSample', options.replicatesPerSample, 1, true),
     estimator,
     seed,
     simulation: { discrete: options.discrete, backend: options.backend, dtype: options.dtype, threads: options.threads, maxBytes: options.maxBytes },
   };
-  const epochs = positive('epochs', options.epochs, 500, true);
+  const epochs = positive('epochs', options.epochs, fitDefaults.epochs, true);
   const optimizer: OptimizerOptions = {
     name: optimizerName,
-    lr: positive('lr', options.lr, 1e-2),
+    lr: positive('lr', options.lr, fitDefaults.lr),
     beta1: 0.9,
     beta2: 0.999,
     epsilon: 1e-8,
@@ -228,7 +242,8 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') throw invalidType('onEpoch', 'a function', options.onEpoch);
   const identity = identityOf(model, setup, options);
 
-  let state = initialState(setup, options);
+  const startMean = initialMeanOf(setup, options);
+  let state = initialState(setup, startMean, options);
   if (options.resume !== undefined) {
     const file = readCheckpoint(options.resume);
     if (JSON.stringify(file.identity) !== JSON.stringify(identity)) {
@@ -239,7 +254,7 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   const posteriorOf = (phi: ArrayLike<number>) => new Posterior(setup.family, setup.params, Float64Array.from(phi), fixed);
   const save = () => options.checkpoint && writeCheckpoint(options.checkpoint.path, { version: CHECKPOINT_VERSION, identity, state });
 
-  const preflight = await runPreflight(setup, options.preflight, options.initialMean, options.signal);
+  const preflight = await runPreflight(setup, options.preflight, naturalPoint(setup, startMean), options.signal);
   let aborted = false;
   let stoppedEarly = false;
   const phi = Float64Array.from(state.phi);

@@ -2,6 +2,7 @@
 // Gaussian families, a normalizing flow for 'flow').
 import { GaussianFamily, type Family } from './family.js';
 import type { FlowConfig } from './flow/options.js';
+import { quantileOfSorted } from '../stats/series.js';
 import type { FreeParameter } from './parameters.js';
 import { deriveSeed, Purpose, standardNormals } from './random.js';
 
@@ -71,12 +72,7 @@ export class Posterior {
     return Object.fromEntries(
       this.names.map((name) => {
         const sorted = draws.map((d) => d[name]!).sort((a, b) => a - b);
-        return [name, levels.map((q) => {
-          const position = q * (sorted.length - 1);
-          const low = Math.floor(position);
-          const high = Math.min(low + 1, sorted.length - 1);
-          return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
-        })];
+        return [name, levels.map((q) => quantileOfSorted(sorted, q))];
       }),
     );
   }

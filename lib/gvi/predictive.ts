@@ -9,7 +9,10 @@ export interface PosteriorPredictive {
   thetas: Record<string, number>[];
   /** The simulation: replicate i ran at thetas[i]. */
   simulation: Simulation;
-  /** Per time point and output, the given quantiles across draws: [level][time][output]. */
+  /**
+   * Per time point and output, the given quantiles across draws: [level][time][output]. Values that
+   * are not finite (draws that overflowed, kept with nonFinite: 'keep') are left out.
+   */
   quantiles(levels?: readonly number[]): number[][][];
 }
 
@@ -43,7 +46,7 @@ export async function posteriorPredictive(
     simulation,
     quantiles(levels = [0.05, 0.5, 0.95]) {
       const columns = Array.from({ length: times * outputs }, (_, cell) =>
-        Array.from({ length: n }, (_, r) => simulation.values[r * times * outputs + cell]!).sort((a, b) => a - b),
+        Array.from({ length: n }, (_, r) => simulation.values[r * times * outputs + cell]!).filter(Number.isFinite).sort((a, b) => a - b),
       );
       return levels.map((q) => Array.from({ length: times }, (_, t) => Array.from({ length: outputs }, (_, o) => quantileOfSorted(columns[t * outputs + o]!, q))));
     },
