@@ -80,7 +80,7 @@
         "native/program/validate.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "AG_CPU_COMPACT=<(cpu_compact)"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS", "AG_CPU_COMPACT=<(cpu_compact)"],
       "conditions": [
         ["cpu_avx512==1", {"dependencies+": ["cpu_kernels_avx512"], "defines": ["AG_CPU_HAS_AVX512=1"]}],
         ["cpu_avx2==1", {"dependencies+": ["cpu_kernels_avx2"], "defines": ["AG_CPU_HAS_AVX2=1"]}],

@@ -1,10 +1,13 @@
 // Numerical extremes: parameters at the edges of their constraints, tiny and huge temperatures.
 // Every call gives finite outputs and tangents, or a RangeError that says the arithmetic overflowed.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import test from 'ava';
 
 import { models, simulate } from '../lib/index.js';
+import { repoRoot } from './helpers.js';
 
 const modes = ['exact', 'relaxed', 'straight-through', 'smoothed', 'score'] as const;
 
@@ -109,4 +112,27 @@ const underAddressSanitizer = (process.env['LD_PRELOAD'] ?? '').includes('libasa
   await run(9000);
   const after = outsideHeap();
   t.true(after - before < 32 * 2 ** 20, `memory outside the JavaScript heap grew by ${((after - before) / 2 ** 20).toFixed(1)} MiB`);
+});
+
+// A worker thread terminated while its simulations run (diagnose does this on abort) tears down
+// its environment under the addon: loading it then, or settling a finished simulation, must not
+// take the process down ('terminate called after throwing an instance of Napi::Error' before).
+test('terminating worker threads in the middle of simulations leaves the process running', (t) => {
+  const index = join(repoRoot, 'dist', 'lib', 'index.js');
+  const worker = `import(${JSON.stringify(index)}).then(async ({ models, simulate }) => {
+    const m = models.volatility();
+    for (;;) await simulate(m, m.reference, { replicates: 8, seed: 1, tangents: true, threads: 1 });
+  });`;
+  const script = `
+    import { Worker } from 'node:worker_threads';
+    const code = ${JSON.stringify(worker)};
+    for (let i = 0; i < 30; i++) {
+      const worker = new Worker(code, { eval: true });
+      await new Promise((resolve) => setTimeout(resolve, 20 + (i % 10) * 25));
+      await worker.terminate();
+    }
+    console.log('still running');`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  t.is(result.status, 0, result.stderr);
+  t.is(result.stdout.trim(), 'still running');
 });
