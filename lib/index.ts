@@ -22,3 +22,5 @@ export { defineModel, describeProgram, isModelFactory } from './define/index.js'
 export type { Agent, DrawOptions, Helper, ModelContext, ModelFactory, ModelSettings, ModelSpec, Neighbours, ParameterSpec, SettingSpec } from './define/index.js';
 export { diagnose } from './diagnose/index.js';
 export type { CoveragePoint, DiagnoseFitOptions, DiagnoseOptions, DiagnoseProgress, DiagnoseResult, FailedFit, FitOutcome, SbcSummary } from './diagnose/index.js';
+export { runWorker } from './cluster/index.js';
+export type { ClusterOptions, ClusterTls, WorkerOptions, WorkerSummary } from './cluster/index.js';

@@ -66,6 +66,7 @@ export interface NativeSimulateRequest {
   tangents?: number[];                  // parameter indices, one tangent lane each
   replicates: number;
   seed?: number | bigint;
+  firstReplicate?: number;              // replicate r draws the random numbers of replicate firstReplicate + r
   discrete?: { mode?: DiscreteModeName; tau?: number; sharpness?: number };
   dtype?: Dtype;
   backend?: BackendChoice;

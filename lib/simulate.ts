@@ -27,6 +27,12 @@ export interface SimulateOptions {
   replicates?: number;
   /** Seed of the counter-based RNG: the same seed gives the same numbers on any thread count (default 0). */
   seed?: number | bigint;
+  /**
+   * Index of the first replicate's random stream (default 0): replicates 0..n-1 of this call draw
+   * exactly the numbers that replicates firstReplicate..firstReplicate+n-1 of one larger call with
+   * the same seed draw, so work can be split into pieces (across workers) without changing a bit.
+   */
+  firstReplicate?: number;
   /** Parameters to carry tangents for: names, or true for all (default none, at most 16). */
   tangents?: readonly string[] | boolean;
   discrete?: DiscreteOptions;
@@ -156,6 +162,7 @@ export function nativeRequest(model: Model, theta: unknown, options: SimulateOpt
     tangents: tangentNames.map((n) => names.indexOf(n)),
     replicates: options.replicates ?? 1,
     seed: options.seed ?? 0,
+    ...(options.firstReplicate === undefined ? {} : { firstReplicate: options.firstReplicate }),
     discrete: checkDiscrete(options.discrete),
     dtype: options.dtype ?? 'float32',
     backend: options.backend ?? 'auto',

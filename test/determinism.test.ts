@@ -31,6 +31,33 @@ for (const { model, theta, mode } of cases) {
   });
 }
 
+test('firstReplicate: a piece of a batched call, run alone, gives its replicates bitwise (points, tangents, programs)', async (t) => {
+  const vol = models.volatility({ agents: 300, steps: 30 });
+  const points = [0.8, 1, 1.3].map((sigmaEps) => ({ ...vol.reference, sigmaEps }));
+  const options = { replicates: 4, seed: 11, tangents: true, discrete: { mode: 'smoothed' as const }, backend: 'cpu' as const };
+  const batched = await simulate(vol, points, options);
+  const piece = await simulate(vol, [points[1]!], { ...options, firstReplicate: 4 });
+  const size = piece.values.length;
+  t.deepEqual(Buffer.from(piece.values.buffer), Buffer.from(batched.values.slice(size, 2 * size).buffer));
+  t.deepEqual(Buffer.from(piece.tangents!.buffer), Buffer.from(batched.tangents!.slice(piece.tangents!.length, 2 * piece.tangents!.length).buffer));
+  // Without the offset the piece draws the first replicates' numbers instead.
+  const unshifted = await simulate(vol, [points[1]!], options);
+  t.notDeepEqual(Array.from(unshifted.values), Array.from(piece.values));
+
+  const { kirmanAnts } = await import('../examples/kirmanAnts.js');
+  const ants = kirmanAnts({ agents: 50, steps: 20 });
+  const all = await simulate(ants, ants.reference, { replicates: 5, seed: 3, backend: 'cpu' });
+  const last = await simulate(ants, ants.reference, { replicates: 2, seed: 3, backend: 'cpu', firstReplicate: 3 });
+  t.deepEqual(Array.from(last.values), Array.from(all.values.subarray(3 * (last.values.length / 2))));
+});
+
+test('firstReplicate out of range is a RangeError naming it and the range', async (t) => {
+  const vol = models.volatility({ agents: 10, steps: 3 });
+  await t.throwsAsync(simulate(vol, vol.reference, { replicates: 2, firstReplicate: 2 ** 32 - 1 }), { instanceOf: RangeError, message: /firstReplicate.*\[0, 4294967294\]/ });
+  await t.throwsAsync(simulate(vol, vol.reference, { firstReplicate: -1 }), { instanceOf: RangeError, message: /firstReplicate/ });
+  await t.throwsAsync(simulate(vol, vol.reference, { firstReplicate: 1.5 }), { message: /firstReplicate/ });
+});
+
 // The CPU backend keeps agent-state workspaces between runs (native/cpu/workspace_cache.hpp): a run
 // must not read what an earlier run of another model left in them.
 test('every agent-state model gives the same numbers in workspaces that runs of other models left behind', async (t) => {

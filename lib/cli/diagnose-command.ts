@@ -9,6 +9,7 @@ import { verdictOf } from '../report/diagnoseReport.js';
 import { choiceFlag, integerFlag, numberFlag, parameterFlags } from './args.js';
 import { resolveModelFlag } from './model-flag.js';
 import { commandLinePriors, sizedModel } from './model-setup.js';
+import { clusterFlags, clusterFlagUsage, clusterFromFlags } from './cluster-flags.js';
 import { progressReporter } from './progress.js';
 
 export const diagnoseUsage = `agentgrad diagnose [options]       (no options: 100 fits of the volatility model's sigmaEps, eta)
@@ -25,7 +26,8 @@ export const diagnoseUsage = `agentgrad diagnose [options]       (no options: 10
   --seed S              seed (default 1)
   --concurrency N       fits at once (default: every core, one thread each)
   --out DIR             output directory (default agentgrad-diagnose): diagnose.json, fits.csv,
-                        report.html, and record.jsonl, from which an interrupted run resumes`;
+                        report.html, and record.jsonl, from which an interrupted run resumes
+${clusterFlagUsage}`;
 
 const modelDefaults: Record<string, string> = { volatility: 'sigmaEps,eta', sir: 'beta,gamma', networkSir: 'beta,gamma' };
 
@@ -52,8 +54,10 @@ export async function diagnoseCommand(argv: string[]): Promise<string> {
       seed: { type: 'string', default: '1' },
       concurrency: { type: 'string' },
       out: { type: 'string', default: 'agentgrad-diagnose' },
+      ...clusterFlags,
     },
   });
+  const cluster = clusterFromFlags(values);
   const chosen = await resolveModelFlag(values.model!);
   const model = sizedModel(chosen, values);
   const free = (values.parameters ?? (chosen.builtIn && modelDefaults[chosen.builtIn]))?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -91,6 +95,7 @@ export async function diagnoseCommand(argv: string[]): Promise<string> {
       record: join(outDir, 'record.jsonl'),
       report: join(outDir, 'report.html'),
       signal: controller.signal,
+      ...(cluster ? { cluster: { ...cluster, onNotice: (message: string) => progress.log(message) } } : {}),
       onProgress: (p) => progress.update(p.done, p.total, `${((60 * p.done) / Math.max(p.seconds, 1e-9)).toFixed(1)} fits/min`),
     });
   } finally {

@@ -12,6 +12,7 @@ import { priorDraws } from '../gvi/random.js';
 import type { Model } from '../models/model.js';
 import { renderReport, type ReportInput } from '../report/report.js';
 import { choiceFlag, integerFlag, numberFlag, parameterFlags } from './args.js';
+import { clusterFlags, clusterFlagUsage, clusterFromFlags } from './cluster-flags.js';
 import { resolveModelFlag } from './model-flag.js';
 import { commandLinePriors, sizedModel, syntheticData } from './model-setup.js';
 import { progressReporter } from './progress.js';
@@ -37,7 +38,8 @@ export const fitUsage = `agentgrad fit [options]            (no options: the vol
   --backend B --threads N
   --out DIR             output directory (default agentgrad-fit)
   --checkpoint-every N  write DIR/checkpoint.json every N epochs (default 10)
-  --resume              continue from DIR/checkpoint.json`;
+  --resume              continue from DIR/checkpoint.json (with --cluster: also the results in the stream)
+${clusterFlagUsage}`;
 
 /** The report of a fit: loss curve, marginals, predictive band, predictive checks and posterior table. */
 export async function buildReport(
@@ -126,8 +128,10 @@ export async function fitCommand(argv: string[]): Promise<string> {
       out: { type: 'string', default: 'agentgrad-fit' },
       'checkpoint-every': { type: 'string', default: '10' },
       resume: { type: 'boolean', default: false },
+      ...clusterFlags,
     },
   });
+  const cluster = clusterFromFlags(values);
   const chosen = await resolveModelFlag(values.model!);
   const recommended = (chosen.builtIn && modelDefaults[chosen.builtIn]) || {};
   values.parameters ??= recommended.parameters;
@@ -173,6 +177,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
       checkpoint: { path: checkpointPath, every: integerFlag('checkpoint-every', values['checkpoint-every']) },
       resume: resumeFrom,
       onEpoch: (record) => progress.update(record.epoch + 1, epochs, `loss ${record.loss.toPrecision(4)}`),
+      ...(cluster ? { cluster: { ...cluster, onNotice: (message: string) => progress.log(message) } } : {}),
     });
   } finally {
     progress.stop();

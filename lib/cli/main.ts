@@ -5,6 +5,7 @@ import { diagnoseCommand, diagnoseUsage } from './diagnose-command.js';
 import { fitCommand, fitUsage } from './fit-command.js';
 import { infoCommand } from './info.js';
 import { simulateCommand, simulateUsage } from './simulate-command.js';
+import { workerCommand, workerUsage } from './worker-command.js';
 import { UsageError } from './args.js';
 
 const usage = `usage: agentgrad <command> [options]
@@ -16,6 +17,7 @@ commands:
   info       backends compiled in, CUDA device, models and their parameters (--model FILE: a module's)
   simulate   run replicates of a model and write values (and tangents) to CSV or JSON
   bench      agent-step throughput of every model on this machine
+  worker     compute fit samples and diagnose fits for coordinators on a NATS JetStream cluster
 
 ${fitUsage}
 
@@ -25,7 +27,9 @@ ${auditUsage}
 
 ${simulateUsage}
 
-${benchUsage}`;
+${benchUsage}
+
+${workerUsage}`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -47,6 +51,9 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     case 'bench':
       console.log(await benchCommand(rest));
+      return 0;
+    case 'worker':
+      console.log(await workerCommand(rest));
       return 0;
     case undefined:
     case 'help':

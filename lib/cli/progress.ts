@@ -5,6 +5,8 @@ import cliProgress from 'cli-progress';
 export interface ProgressReporter {
   /** `detail` follows the counter, e.g. 'loss 0.0123'. */
   update(done: number, total: number, detail?: string): void;
+  /** A message on its own line (a cluster notice), above the bar on a terminal. */
+  log(message: string): void;
   stop(): void;
 }
 
@@ -30,6 +32,10 @@ export function progressReporter(command: string, options: ProgressOptions = {})
         bar.setTotal(total);
         bar.update(done, { detail });
       },
+      log(message) {
+        process.stderr.write(`\r\x1b[K${message}\n`);
+        if (started) bar.render();
+      },
       stop: () => started && bar.stop(),
     };
   }
@@ -44,6 +50,7 @@ export function progressReporter(command: string, options: ProgressOptions = {})
       const parts = [`${command}: ${unit}${done}/${total}`, ...(detail ? [detail] : []), ...(Number.isFinite(eta) && done < total ? [`ETA ${eta.toFixed(0)} s`] : [])];
       process.stderr.write(parts.join(', ') + '\n');
     },
+    log: (message) => process.stderr.write(`${message}\n`),
     stop() {},
   };
 }

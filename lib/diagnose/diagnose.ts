@@ -11,6 +11,7 @@ import type { Prior } from '../gvi/priors.js';
 import { binomialInterval } from './distributions.js';
 import { coverageLevels, coverageOf, defaultBins, rankHistogram, uniformityPValue } from './calibration.js';
 import { isFailed, type FailedFit, type FitOutcome } from './oneFit.js';
+import { checkClusterOptions, type ClusterOptions } from '../cluster/options.js';
 import { runFits, type Outcome } from './pool.js';
 import { openRecord } from './record.js';
 import { diagnoseReportInput, writeDiagnoseReport } from './report.js';
@@ -41,6 +42,11 @@ export interface DiagnoseOptions {
   bins?: number;
   /** Fits run at once (default: the CPU threads available; each fit then uses one thread). */
   concurrency?: number;
+  /**
+   * Run the fits as tasks on a NATS JetStream cluster of `agentgrad worker` processes (see fit's
+   * `cluster`); fit.loss must then be a name. The result is the same as in one process.
+   */
+  cluster?: ClusterOptions;
   /** A JSON-lines file of finished fits: a rerun with the same settings skips them. */
   record?: string;
   /** Write the HTML report (verdicts, rank histograms with their band, the coverage curve) to this path. */
@@ -141,6 +147,8 @@ export async function diagnose(model: Model, options: DiagnoseOptions = {}): Pro
   for (const p of parameters) delete fixed[p.name];
   const { loss, ...portable } = fitOptions;
   const lossOf = typeof loss === 'function' ? loss : undefined;
+  const cluster = options.cluster === undefined ? undefined : checkClusterOptions(options.cluster);
+  if (cluster && lossOf) throw new TypeError('fit.loss must be a loss name with cluster: a function cannot travel to the workers');
   const recipe: Recipe = { model, parameters, fixed, fit: { ...portable, ...(typeof loss === 'string' ? { loss } : {}) }, seed, draws };
 
   const start = performance.now();
@@ -155,6 +163,7 @@ export async function diagnose(model: Model, options: DiagnoseOptions = {}): Pro
   try {
     await runFits(recipe, pending, {
       concurrency,
+      ...(cluster ? { cluster } : {}),
       signal: options.signal,
       lossOf,
       onOutcome(outcome) {

@@ -5,6 +5,10 @@ import { Worker } from 'node:worker_threads';
 
 import { abortError } from '../errors.js';
 import type { Loss } from '../losses/loss.js';
+import { ClusterRun } from '../cluster/coordinator.js';
+import type { CheckedClusterOptions } from '../cluster/options.js';
+import { diagnoseRun } from '../cluster/runs.js';
+import { isPlainObject } from '../errors.js';
 import { runOneFit, type FailedFit, type FitOutcome } from './oneFit.js';
 import type { Recipe } from './recipe.js';
 
@@ -12,6 +16,8 @@ export type Outcome = FitOutcome | FailedFit;
 
 export interface PoolOptions {
   concurrency: number;
+  /** Run the fits as tasks on a cluster's workers instead (the loss must be a name). */
+  cluster?: CheckedClusterOptions;
   signal?: AbortSignal;
   lossOf?: (observed: number[][]) => Loss;
   onOutcome: (outcome: Outcome) => void | Promise<void>;
@@ -20,6 +26,7 @@ export interface PoolOptions {
 /** Runs the fits of `indices`, calling onOutcome as each finishes; rejects with an AbortError on abort. */
 export async function runFits(recipe: Recipe, indices: readonly number[], options: PoolOptions): Promise<void> {
   if (indices.length === 0) return;
+  if (options.cluster !== undefined) return runOnCluster(recipe, indices, options.cluster, options);
   if (options.lossOf !== undefined || options.concurrency === 1) return runInThisThread(recipe, indices, options);
   return runInWorkers(recipe, indices, options);
 }
@@ -34,6 +41,21 @@ async function runInThisThread(recipe: Recipe, indices: readonly number[], optio
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, indices.length) }, lane));
+}
+
+async function runOnCluster(recipe: Recipe, indices: readonly number[], cluster: CheckedClusterOptions, options: PoolOptions): Promise<void> {
+  const run = await ClusterRun.open(cluster, diagnoseRun(recipe));
+  try {
+    await run.runTasks(indices.map((index) => ({ key: { epoch: -1, index }, u: null })), options.signal, (slot, value) => {
+      const index = indices[slot]!;
+      if (!isPlainObject(value) || value['index'] !== index || !(typeof value['error'] === 'string' || isPlainObject(value['ranks']))) {
+        throw new Error(`cluster: the result for diagnose fit ${index} is not a fit outcome`);
+      }
+      void options.onOutcome(value as unknown as Outcome);
+    });
+  } finally {
+    await run.close();
+  }
 }
 
 function runInWorkers(recipe: Recipe, indices: readonly number[], options: PoolOptions): Promise<void> {

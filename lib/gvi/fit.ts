@@ -13,7 +13,11 @@ import type { SimulateOptions } from '../simulate.js';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_VERSION, type EpochRecord, type FitState } from './checkpoint.js';
 import { family as makeFamily, familyNames, type FamilyName } from './family.js';
 import { flowConfig, type FlowOptions } from './flow/options.js';
-import { estimateObjective, naturalPoint, type LossGradientEstimator, type ObjectiveSetup } from './objective.js';
+import { checkClusterOptions, type ClusterOptions } from '../cluster/options.js';
+import { ClusterRun } from '../cluster/coordinator.js';
+import { fitRun } from '../cluster/runs.js';
+import { clusterSamples } from '../cluster/samples.js';
+import { estimateObjective, localSamples, naturalPoint, type LossGradientEstimator, type ObjectiveSetup, type SampleRunner } from './objective.js';
 import { initialOptimizerState, lrScheduleNames, optimizerNames, optimizerStep, scheduledLr, type LrSchedule, type OptimizerName, type OptimizerOptions } from './optimizer.js';
 import { freeParameters } from './parameters.js';
 import { Posterior } from './posterior.js';
@@ -96,6 +100,13 @@ export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend'
    * setting. true, or { replicates (default 128), referenceReplicates, significance } (default off).
    */
   preflight?: boolean | PreflightOptions;
+  /**
+   * Run each epoch's variational samples as tasks on a NATS JetStream cluster of
+   * `agentgrad worker` processes: { url: 'nats://host:4222', credentials, tls, ackWait,
+   * maxDeliveries, onNotice }. The posterior is bitwise the one this process would compute
+   * (on the same backend), whatever the number of workers and the order their results arrive in.
+   */
+  cluster?: ClusterOptions;
 }
 
 export interface FitResult {
@@ -241,6 +252,8 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', options.signal);
   if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') throw invalidType('onEpoch', 'a function', options.onEpoch);
   const identity = identityOf(model, setup, options);
+  const cluster = options.cluster === undefined ? undefined : checkClusterOptions(options.cluster);
+  const description = cluster ? fitRun(setup) : undefined;
 
   const startMean = initialMeanOf(setup, options);
   let state = initialState(setup, startMean, options);
@@ -255,63 +268,72 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
   const save = () => options.checkpoint && writeCheckpoint(options.checkpoint.path, { version: CHECKPOINT_VERSION, identity, state });
 
   const preflight = await runPreflight(setup, options.preflight, naturalPoint(setup, startMean), options.signal);
-  let aborted = false;
-  let stoppedEarly = false;
-  const phi = Float64Array.from(state.phi);
-  while (state.epoch < epochs) {
-    if (options.signal?.aborted) {
-      aborted = true;
-      break;
-    }
-    const start = performance.now();
-    let estimate;
-    try {
-      estimate = await estimateObjective(setup, phi, state.epoch, options.signal);
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') {
+  const clusterRun = cluster && description ? await ClusterRun.open(cluster, description) : undefined;
+  try {
+    return await optimise(clusterRun ? clusterSamples(clusterRun, setup.params.length) : localSamples(setup));
+  } finally {
+    await clusterRun?.close();
+  }
+
+  async function optimise(runSamples: SampleRunner): Promise<FitResult> {
+    let aborted = false;
+    let stoppedEarly = false;
+    const phi = Float64Array.from(state.phi);
+    while (state.epoch < epochs) {
+      if (options.signal?.aborted) {
         aborted = true;
         break;
       }
-      throw error;
+      const start = performance.now();
+      let estimate;
+      try {
+        estimate = await estimateObjective(setup, phi, state.epoch, options.signal, runSamples);
+      } catch (error) {
+        if ((error as Error).name === 'AbortError') {
+          aborted = true;
+          break;
+        }
+        throw error;
+      }
+      const loss = estimate.total;
+      const phiBefore = Array.from(phi);
+      const lr = scheduledLr(schedule, optimizer.lr, state.epoch, epochs);
+      const gradientNorm = optimizerStep(phi, estimate.gradient, state.optimizer, { ...optimizer, lr });
+      const record: EpochRecord = {
+        epoch: state.epoch,
+        loss,
+        expectedLoss: estimate.expectedLoss,
+        kl: estimate.kl,
+        gradientNorm,
+        droppedSamples: estimate.droppedSamples,
+        seconds: (performance.now() - start) / 1000,
+      };
+      if (state.best === null || loss < state.best.loss) {
+        state.best = { epoch: state.epoch, loss, phi: phiBefore };
+        state.epochsWithoutImprovement = 0;
+      } else {
+        state.epochsWithoutImprovement += 1;
+      }
+      state.history.push(record);
+      state.epoch += 1;
+      state.phi = Array.from(phi);
+      if (state.epoch % every === 0) save();
+      if (options.onEpoch) await options.onEpoch(record, posteriorOf(phi));
+      if (state.epochsWithoutImprovement >= patience) {
+        stoppedEarly = true;
+        break;
+      }
     }
-    const loss = estimate.total;
-    const phiBefore = Array.from(phi);
-    const lr = scheduledLr(schedule, optimizer.lr, state.epoch, epochs);
-    const gradientNorm = optimizerStep(phi, estimate.gradient, state.optimizer, { ...optimizer, lr });
-    const record: EpochRecord = {
-      epoch: state.epoch,
-      loss,
-      expectedLoss: estimate.expectedLoss,
-      kl: estimate.kl,
-      gradientNorm,
-      droppedSamples: estimate.droppedSamples,
-      seconds: (performance.now() - start) / 1000,
+    save();
+    return {
+      posterior: posteriorOf(state.phi),
+      weight,
+      history: state.history,
+      best: state.best && { epoch: state.best.epoch, loss: state.best.loss, posterior: posteriorOf(state.best.phi) },
+      aborted,
+      stoppedEarly,
+      epochs: state.epoch,
+      ...(preflight ? { preflight } : {}),
     };
-    if (state.best === null || loss < state.best.loss) {
-      state.best = { epoch: state.epoch, loss, phi: phiBefore };
-      state.epochsWithoutImprovement = 0;
-    } else {
-      state.epochsWithoutImprovement += 1;
-    }
-    state.history.push(record);
-    state.epoch += 1;
-    state.phi = Array.from(phi);
-    if (state.epoch % every === 0) save();
-    if (options.onEpoch) await options.onEpoch(record, posteriorOf(phi));
-    if (state.epochsWithoutImprovement >= patience) {
-      stoppedEarly = true;
-      break;
-    }
   }
-  save();
-  return {
-    posterior: posteriorOf(state.phi),
-    weight,
-    history: state.history,
-    best: state.best && { epoch: state.best.epoch, loss: state.best.loss, posterior: posteriorOf(state.best.phi) },
-    aborted,
-    stoppedEarly,
-    epochs: state.epoch,
-    ...(preflight ? { preflight } : {}),
-  };
 }

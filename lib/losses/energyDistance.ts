@@ -1,6 +1,7 @@
 import { toObserved, type Observed, type ObservedInput } from '../observed.js';
 import { checkLags, lagged } from './lagged.js';
 import type { Loss } from './loss.js';
+import { withRecipe } from './recipe.js';
 import { pointLoss, squaredDistance, type PointComparison } from './points.js';
 
 /** 2 E|X - Y| - E|X - X'| - E|Y - Y'| of points against the observed sample, U-statistics within. */
@@ -47,7 +48,7 @@ function energyDistanceOfPoints(observed: Observed): PointComparison {
  */
 export function energyDistance(observedInput: ObservedInput, options: { lags?: number } = {}): Loss {
   const lags = checkLags(options.lags ?? 0, 'energyDistance');
-  if (lags > 0) return lagged('energyDistance', observedInput, lags, energyDistanceOfPoints);
+  if (lags > 0) return withRecipe(lagged('energyDistance', observedInput, lags, energyDistanceOfPoints), 'energyDistance', observedInput, options);
   const observed = toObserved(observedInput);
-  return pointLoss('energyDistance', observed, energyDistanceOfPoints(observed));
+  return withRecipe(pointLoss('energyDistance', observed, energyDistanceOfPoints(observed)), 'energyDistance', observedInput, options);
 }

@@ -1,6 +1,8 @@
 // A loss compares one replicate's simulated series with observed data and returns its derivative
 // with respect to every simulated value, which the gradient estimators chain with tangents.
 
+import type { LossRecipe } from './recipe.js';
+
 export interface SeriesShape {
   /** Time points of the simulation (steps + 1). */
   times: number;
@@ -22,4 +24,6 @@ export interface Loss {
    */
   readonly observations?: number;
   evaluate(simulated: Float64Array, shape: SeriesShape): LossEvaluation;
+  /** How to build this loss again in another process: set by the built-in losses, absent on a custom one. */
+  readonly recipe?: LossRecipe;
 }

@@ -1,6 +1,7 @@
 import { toObserved, type Observed, type ObservedInput } from '../observed.js';
 import { checkLags, lagged } from './lagged.js';
 import type { Loss } from './loss.js';
+import { withRecipe } from './recipe.js';
 import { medianPairwiseDistance, pointLoss, squaredDistance, type PointComparison } from './points.js';
 
 export interface MmdOptions {
@@ -101,7 +102,7 @@ function mmdOfPoints(observed: Observed, sigmas: readonly number[]): PointCompar
 export function mmd(observedInput: ObservedInput, options: MmdOptions = {}): Loss {
   const lags = checkLags(options.lags ?? 0, 'mmd');
   const compare = (points: Observed) => mmdOfPoints(points, checkBandwidths(points, options.bandwidth));
-  if (lags > 0) return lagged('mmd', observedInput, lags, compare);
+  if (lags > 0) return withRecipe(lagged('mmd', observedInput, lags, compare), 'mmd', observedInput, options);
   const observed = toObserved(observedInput);
-  return pointLoss('mmd', observed, compare(observed));
+  return withRecipe(pointLoss('mmd', observed, compare(observed)), 'mmd', observedInput, options);
 }

@@ -1,5 +1,6 @@
 import { checkOutputs, firstComparedTime, toObserved, type Observed, type ObservedInput } from '../observed.js';
 import type { Loss, LossEvaluation, SeriesShape } from './loss.js';
+import { withRecipe } from './recipe.js';
 
 function meanSquaredError(name: string, observed: Observed) {
   return (simulated: Float64Array, shape: SeriesShape): LossEvaluation => {
@@ -21,14 +22,14 @@ function meanSquaredError(name: string, observed: Observed) {
 /** Mean squared error over every compared time point and output. */
 export function mse(observedInput: ObservedInput): Loss {
   const observed = toObserved(observedInput);
-  return { name: 'mse', observations: observed.rows * observed.outputs, evaluate: meanSquaredError('mse', observed) };
+  return withRecipe({ name: 'mse', observations: observed.rows * observed.outputs, evaluate: meanSquaredError('mse', observed) }, 'mse', observedInput);
 }
 
 /** log(MSE): scale-free, so its gradient is that of the MSE divided by the MSE. */
 export function logMse(observedInput: ObservedInput): Loss {
   const observed = toObserved(observedInput);
   const inner = meanSquaredError('logMse', observed);
-  return {
+  return withRecipe({
     name: 'logMse',
     observations: observed.rows * observed.outputs,
     evaluate(simulated, shape) {
@@ -36,5 +37,5 @@ export function logMse(observedInput: ObservedInput): Loss {
       for (let i = 0; i < gradient.length; i++) gradient[i] = gradient[i]! / value;
       return { value: Math.log(value), gradient };
     },
-  };
+  }, 'logMse', observedInput);
 }

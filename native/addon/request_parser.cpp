@@ -20,6 +20,7 @@ namespace ag::addon {
 namespace {
 
 constexpr int64_t kMaxReplicates = 2147483647;
+constexpr int64_t kMaxStreams = int64_t{1} << 32;  // the replicate word of the Philox counter
 constexpr int64_t kMaxThreads = 1024;
 
 std::string model_names() {
@@ -280,6 +281,11 @@ ParsedRequest parse_request(const Napi::Object& request) {
 
   const Napi::Value seed = request.Get("seed");
   sim.seed = seed.IsUndefined() ? 0 : seed_value(seed, "seed");
+  const Napi::Value first_replicate = request.Get("firstReplicate");
+  if (!first_replicate.IsUndefined()) {
+    // Stream indices are 32-bit: the last replicate's, first + replicates - 1, must fit.
+    sim.first_replicate = static_cast<uint32_t>(integer_in(first_replicate, "firstReplicate", 0, kMaxStreams - sim.replicates));
+  }
   sim.discrete = parse_discrete(request.Get("discrete"));
   sim.dtype = parse_dtype(request.Get("dtype"));
   const Napi::Value threads = request.Get("threads");

@@ -51,6 +51,7 @@ struct SimulationRequest {
   std::vector<int32_t> tangent_params; // parameter index of tangent lane k
   int32_t replicates = 1;
   uint64_t seed = 0;
+  uint32_t first_replicate = 0;  // replicate r draws the random numbers of replicate first_replicate + r
   DiscreteOptions discrete{DiscreteMode::exact, 0.1, 5.0};
   Dtype dtype = Dtype::float32;
   int32_t threads = 0;  // CPU only; 0 = all cores

@@ -1,0 +1,2 @@
+export { runWorker, type WorkerOptions, type WorkerSummary } from './worker.js';
+export type { ClusterOptions, ClusterTls } from './options.js';
