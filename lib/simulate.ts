@@ -27,11 +27,26 @@ export interface SimulateOptions {
   replicates?: number;
   /** Seed of the counter-based RNG: the same seed gives the same numbers on any thread count (default 0). */
   seed?: number | bigint;
+  /**
+   * Index of the first replicate's random stream (default 0): replicates 0..n-1 of this call draw
+   * exactly the numbers that replicates firstReplicate..firstReplicate+n-1 of one larger call with
+   * the same seed draw, so work can be split into pieces (across workers) without changing a bit.
+   */
+  firstReplicate?: number;
   /** Parameters to carry tangents for: names, or true for all (default none, at most 16). */
   tangents?: readonly string[] | boolean;
   discrete?: DiscreteOptions;
   /** 'auto' (default) takes CUDA when a device is present, else the CPU. */
   backend?: BackendChoice;
+  /**
+   * CUDA devices to spread the replicates over (default: device 0 alone): 'all' for every visible
+   * device, or a list of distinct device indices. The replicates are split into contiguous pieces,
+   * one per device, that run at once; the numbers are bitwise those of the same call on one device.
+   * CUDA only: an error with backend 'cpu'; with 'auto' on a machine without a usable CUDA device
+   * the call runs on the CPU and this is not used (so one script serves both). An index that is
+   * not visible is a RangeError when the call runs on CUDA.
+   */
+  devices?: 'all' | readonly number[];
   /** Element type of the results and of the arithmetic (default 'float32'). */
   dtype?: Dtype;
   /** CPU threads (default: all cores). Results do not depend on it. */
@@ -156,9 +171,11 @@ export function nativeRequest(model: Model, theta: unknown, options: SimulateOpt
     tangents: tangentNames.map((n) => names.indexOf(n)),
     replicates: options.replicates ?? 1,
     seed: options.seed ?? 0,
+    ...(options.firstReplicate === undefined ? {} : { firstReplicate: options.firstReplicate }),
     discrete: checkDiscrete(options.discrete),
     dtype: options.dtype ?? 'float32',
     backend: options.backend ?? 'auto',
+    ...(options.devices === undefined ? {} : { devices: options.devices }),
     threads: options.threads ?? 0,
     maxBytes: options.maxBytes ?? 0,
   };

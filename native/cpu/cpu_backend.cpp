@@ -217,7 +217,7 @@ void simulate_request(const SimulationRequest& request, const SimulationBuffers&
     ThreadPool::shared().parallel_for(request.replicates, lanes, [&](int r, int lane) {
       if (is_cancelled(cancel)) throw Cancelled();
       const T* point = table.empty() ? pass.theta : table.data() + static_cast<std::size_t>(r) * point_length;
-      kernel(pass, point, DrawKey{request.seed, static_cast<uint32_t>(r)}, request.discrete,
+      kernel(pass, point, DrawKey{request.seed, request.first_replicate + static_cast<uint32_t>(r)}, request.discrete,
              replicate_outputs<T>(buffers, layout, r), workspaces[lane].as<T>());
     });
   }

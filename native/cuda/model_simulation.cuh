@@ -42,7 +42,7 @@ __global__ void __launch_bounds__(kBlockThreads, kMinBlocksPerProcessor)
   using Team = CudaTeam<S, kBlockThreads>;
   __shared__ typename Team::SharedStorage shared;
   const uint32_t replicate = blockIdx.x;
-  Team team(DrawKey{base_key.seed, replicate}, discrete, inputs.graph, inputs.agents,
+  Team team(DrawKey{base_key.seed, base_key.replicate + replicate}, discrete, inputs.graph, inputs.agents,
             workspace + replicate * workspace_per_replicate, shared);
   run_replicate<Model, S, Team, parameter_count<Model>(), output_count<Model>()>(
       team, inputs, point_of(inputs, theta_table, replicate), replicate_outputs<RealOf<S>>(outputs, layout, replicate));
@@ -58,7 +58,7 @@ __global__ void __launch_bounds__(kBlockThreads, kMinBlocksPerProcessor)
   using Team = CudaGridTeam<S, kBlockThreads>;
   __shared__ typename Team::SharedStorage shared;
   const uint32_t replicate = first_replicate + blockIdx.y;
-  Team team(DrawKey{base_key.seed, replicate}, discrete, inputs.graph, inputs.agents,
+  Team team(DrawKey{base_key.seed, base_key.replicate + replicate}, discrete, inputs.graph, inputs.agents,
             workspace + blockIdx.y * workspace_per_replicate, partials + 2 * gridDim.x * blockIdx.y, shared);
   run_replicate<Model, S, Team, parameter_count<Model>(), output_count<Model>()>(
       team, inputs, point_of(inputs, theta_table, replicate), replicate_outputs<RealOf<S>>(outputs, layout, replicate));
@@ -78,8 +78,10 @@ int requested_blocks_per_replicate() {
   return text == nullptr ? 0 : std::max(0, std::atoi(text));
 }
 
+// `plan_replicates` decides the blocks per replicate (the whole request's, for a piece of one split
+// over devices: the same blocks give the same sums), `replicates` how many run at once.
 template <class Model, class S>
-LaunchPlan launch_plan(int agents, int replicates) {
+LaunchPlan launch_plan(int agents, int replicates, int plan_replicates) {
   LaunchPlan plan;
   plan.replicates_per_launch = replicates;
   if constexpr (spans_blocks<Model>()) {
@@ -98,7 +100,7 @@ LaunchPlan launch_plan(int agents, int replicates) {
     const int useful = (agents + kBlockThreads * kAgentsPerThread - 1) / (kBlockThreads * kAgentsPerThread);
     const int requested = requested_blocks_per_replicate();
     const int blocks = requested > 0 ? std::min(requested, capacity)
-                                     : std::min(useful, replicates >= capacity ? 1 : capacity / replicates);
+                                     : std::min(useful, plan_replicates >= capacity ? 1 : capacity / plan_replicates);
     if (blocks <= 1) return plan;
     plan.blocks_per_replicate = blocks;
     plan.replicates_per_launch = std::min(replicates, capacity / blocks);
@@ -138,7 +140,7 @@ void launch_spanning(const LaunchPlan& plan, const SimulationRequest& request, c
   DeviceBuffer<T> workspace(workspace_per_replicate * plan.replicates_per_launch);
   const std::size_t partial_reals = 2 * plan.blocks_per_replicate * AgentArray<S>::reals_per_agent();
   DeviceBuffer<T> partials(partial_reals * plan.replicates_per_launch);
-  const DrawKey base_key{request.seed, 0};
+  const DrawKey base_key{request.seed, request.first_replicate};
   for (int first = 0; first < request.replicates; first += plan.replicates_per_launch) {
     const int count = std::min(plan.replicates_per_launch, request.replicates - first);
     T* workspace_data = workspace.get();
@@ -170,7 +172,8 @@ void simulate_scalar(const SimulationRequest& request, const SimulationBuffers& 
   const OutputSizes sizes = output_sizes(request, layout);
   const std::size_t workspace_per_replicate =
       agent_fields_reals<S>(Model::kAgentFields, inputs.agents);
-  const LaunchPlan plan = launch_plan<Model, S>(inputs.agents, request.replicates);
+  const int plan_replicates = request.plan_replicates > 0 ? request.plan_replicates : request.replicates;
+  const LaunchPlan plan = launch_plan<Model, S>(inputs.agents, request.replicates, plan_replicates);
 
   DeviceBuffer<T> values(sizes.values);
   DeviceBuffer<T> tangents(sizes.tangents);
@@ -194,7 +197,7 @@ void simulate_scalar(const SimulationRequest& request, const SimulationBuffers& 
     if (plan.blocks_per_replicate == 1) {
       DeviceBuffer<T> workspace(workspace_per_replicate * request.replicates);
       simulate_replicates_kernel<Model, S><<<request.replicates, kBlockThreads>>>(
-          pass, theta_table.get(), DrawKey{request.seed, 0}, request.discrete, workspace.get(), workspace_per_replicate,
+          pass, theta_table.get(), DrawKey{request.seed, request.first_replicate}, request.discrete, workspace.get(), workspace_per_replicate,
           device_buffers, layout);
       check(cudaGetLastError(), "kernel launch");
       check(cudaDeviceSynchronize(), "kernel execution");  // before the workspace is freed

@@ -66,7 +66,7 @@ __global__ void __launch_bounds__(kProgramThreads, kProgramMinBlocks)
   __shared__ typename Team::SharedStorage shared;
   const uint32_t replicate = first_replicate + blockIdx.x;
   RealOf<S>* replicate_workspace = workspace + blockIdx.x * workspace_per_replicate;
-  Team team(DrawKey{base_key.seed, replicate}, discrete, inputs.graph, inputs.agents, replicate_workspace, shared);
+  Team team(DrawKey{base_key.seed, base_key.replicate + replicate}, discrete, inputs.graph, inputs.agents, replicate_workspace, shared);
   ProgramInterpreter<Team, S> interpreter(team, image, inputs, point_of(inputs, theta_table, replicate), replicate_workspace);
   interpreter.run(replicate_outputs<RealOf<S>>(outputs, layout, replicate));
 }
@@ -170,7 +170,7 @@ void simulate_program_scalar(const SimulationRequest& request, const SimulationB
       const int count = std::min(per_launch, request.replicates - first);
       // State and fields start at 0; registers too (a replicate register read before any write is 0).
       check(cudaMemsetAsync(workspace.get(), 0, per_replicate * static_cast<std::size_t>(count) * sizeof(T)), "cudaMemsetAsync");
-      program_kernel<S><<<count, kProgramThreads>>>(program.image, pass, theta_table.get(), DrawKey{request.seed, 0},
+      program_kernel<S><<<count, kProgramThreads>>>(program.image, pass, theta_table.get(), DrawKey{request.seed, request.first_replicate},
                                                     static_cast<uint32_t>(first), request.discrete, workspace.get(),
                                                     per_replicate, device_buffers, layout);
       check(cudaGetLastError(), "kernel launch");
