@@ -70,6 +70,7 @@ export interface NativeSimulateRequest {
   discrete?: { mode?: DiscreteModeName; tau?: number; sharpness?: number };
   dtype?: Dtype;
   backend?: BackendChoice;
+  devices?: 'all' | readonly number[];  // CUDA devices to spread the replicates over (default: device 0)
   threads?: number;                     // 0: all cores
   maxBytes?: number;                    // 0: the default cap
   cancel?: Int32Array;                  // set element 0 to non-zero to stop early
@@ -100,6 +101,8 @@ export interface NativeBackendInfo {
   cuda: {
     compiled: boolean;
     available: boolean;
+    /** Visible CUDA devices (CUDA_VISIBLE_DEVICES applies); `device` and the memory are device 0's. */
+    deviceCount: number;
     device: string | null;
     computeCapability: string | null;
     totalMemory: number;

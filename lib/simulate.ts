@@ -38,6 +38,15 @@ export interface SimulateOptions {
   discrete?: DiscreteOptions;
   /** 'auto' (default) takes CUDA when a device is present, else the CPU. */
   backend?: BackendChoice;
+  /**
+   * CUDA devices to spread the replicates over (default: device 0 alone): 'all' for every visible
+   * device, or a list of distinct device indices. The replicates are split into contiguous pieces,
+   * one per device, that run at once; the numbers are bitwise those of the same call on one device.
+   * CUDA only: an error with backend 'cpu'; with 'auto' on a machine without a usable CUDA device
+   * the call runs on the CPU and this is not used (so one script serves both). An index that is
+   * not visible is a RangeError when the call runs on CUDA.
+   */
+  devices?: 'all' | readonly number[];
   /** Element type of the results and of the arithmetic (default 'float32'). */
   dtype?: Dtype;
   /** CPU threads (default: all cores). Results do not depend on it. */
@@ -166,6 +175,7 @@ export function nativeRequest(model: Model, theta: unknown, options: SimulateOpt
     discrete: checkDiscrete(options.discrete),
     dtype: options.dtype ?? 'float32',
     backend: options.backend ?? 'auto',
+    ...(options.devices === undefined ? {} : { devices: options.devices }),
     threads: options.threads ?? 0,
     maxBytes: options.maxBytes ?? 0,
   };

@@ -18,13 +18,17 @@ export async function infoCommand(argv: string[]): Promise<string> {
   return `model ${model.name}${model.program ? ` (defineModel, ${model.program.init.length / 5 + model.program.step.length / 5} instructions)` : ''}:\n${modelLine(model.name, model)}`;
 }
 
+function devicesVisible(count: number): string {
+  return count === 1 ? '1 device visible' : `${count} devices visible (simulate's devices: 'all' uses every one)`;
+}
+
 export function infoText(): string {
   const info = backendInfo();
   const lines = [
     `agentgrad backends: ${info.backends.join(', ')} (default: ${info.defaultBackend})`,
     `  cpu: ${info.cpu.threads} threads, ${info.cpu.instructionSet} kernels (built: ${info.cpu.instructionSets.join(', ')}${info.cpu.portable ? '' : ', for this processor'})`,
     info.cuda.available
-      ? `  cuda: ${info.cuda.device} (compute ${info.cuda.computeCapability}, ${(info.cuda.totalMemory / 2 ** 30).toFixed(1)} GiB)`
+      ? `  cuda: ${devicesVisible(info.cuda.deviceCount)}; device 0: ${info.cuda.device} (compute ${info.cuda.computeCapability}, ${(info.cuda.totalMemory / 2 ** 30).toFixed(1)} GiB)`
       : `  cuda: unavailable — ${info.cuda.reason}`,
     `tangent buckets: ${info.tangentBuckets.join(', ')}`,
     'models:',

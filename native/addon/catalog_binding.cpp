@@ -74,6 +74,7 @@ Napi::Value backend_info(const Napi::CallbackInfo& info) {
   Napi::Object gpu = Napi::Object::New(env);
   gpu.Set("compiled", cuda.compiled);
   gpu.Set("available", cuda.available);
+  gpu.Set("deviceCount", cuda.device_count);
   gpu.Set("device", cuda.available ? Napi::Value(Napi::String::New(env, cuda.device_name)) : env.Null());
   gpu.Set("computeCapability", cuda.available ? Napi::Value(Napi::String::New(env, std::to_string(cuda.compute_major) + "." +
                                                                                       std::to_string(cuda.compute_minor)))

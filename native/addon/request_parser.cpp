@@ -252,6 +252,46 @@ Dtype parse_dtype(const Napi::Value& value) {
   throw_range_error("dtype must be 'float32' or 'float64', got '" + name + "'");
 }
 
+constexpr int64_t kMaxDeviceIndex = 65535;
+
+std::string device_index_rule(const std::string& name) {
+  return name + " must be a CUDA device index, an integer from 0 to the number of visible devices - 1";
+}
+
+// devices: 'all' (every visible device, counted when the request runs) or a non-empty list of
+// distinct indices; whether they are visible is checked once the backend is chosen (backends.cpp).
+void parse_devices(const Napi::Value& value, const std::string& backend, SimulationRequest& sim) {
+  if (value.IsUndefined()) return;
+  const char* allowed = "devices must be 'all' or a non-empty array of distinct CUDA device indices";
+  if (backend == "cpu") {
+    throw_type_error("devices chooses CUDA devices and cannot go with backend 'cpu'; leave devices out, or use backend 'cuda' or 'auto'");
+  }
+  if (value.IsString()) {
+    const std::string name = value.As<Napi::String>().Utf8Value();
+    if (name != "all") throw_range_error(std::string(allowed) + ", got " + describe(value));
+    sim.all_devices = true;
+    return;
+  }
+  if (!value.IsArray()) throw_type_error(std::string(allowed) + ", got " + describe(value));
+  const Napi::Array array = value.As<Napi::Array>();
+  if (array.Length() == 0) throw_range_error(std::string(allowed) + ", got an empty array");
+  if (array.Length() > kMaxDeviceIndex + 1) throw_range_error(std::string(allowed) + ", got " + std::to_string(array.Length()) + " entries");
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    const std::string name = "devices[" + std::to_string(i) + "]";
+    const Napi::Value element = array.Get(i);
+    if (!element.IsNumber()) throw_type_error(device_index_rule(name) + ", got " + describe(element));
+    const double x = element.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(x) || std::floor(x) != x || x < 0 || x > static_cast<double>(kMaxDeviceIndex)) {
+      throw_range_error(device_index_rule(name) + ", got " + describe(element));
+    }
+    const int32_t device = static_cast<int32_t>(x);
+    for (const int32_t earlier : sim.devices) {
+      if (earlier == device) throw_range_error("devices lists device " + std::to_string(device) + " twice");
+    }
+    sim.devices.push_back(device);
+  }
+}
+
 std::string parse_backend(const Napi::Value& value) {
   if (value.IsUndefined()) return "auto";
   const std::string name = string_value(value, "backend");
@@ -291,6 +331,7 @@ ParsedRequest parse_request(const Napi::Object& request) {
   const Napi::Value threads = request.Get("threads");
   sim.threads = threads.IsUndefined() ? 0 : static_cast<int32_t>(integer_in(threads, "threads", 0, kMaxThreads));
   parsed.backend_requested = parse_backend(request.Get("backend"));
+  parse_devices(request.Get("devices"), parsed.backend_requested, sim);
   const Napi::Value max_bytes = request.Get("maxBytes");
   if (!max_bytes.IsUndefined()) {
     parsed.max_bytes = finite_number(max_bytes, "maxBytes");

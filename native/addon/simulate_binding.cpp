@@ -163,6 +163,7 @@ Napi::Value simulate(const Napi::CallbackInfo& info) {
     ParsedRequest parsed = parse_request(request);
     const int32_t* cancel = cancel_flag(request.Get("cancel"));
     const Backend backend = choose_backend(parsed.backend_requested, parsed.simulation.program != nullptr);
+    check_devices(parsed, backend);
     check_memory(parsed, backend);
     const OutputCounts counts = output_counts(parsed.simulation);
     const bool here = runs_inline(backend, parsed.simulation);

@@ -78,8 +78,10 @@ int requested_blocks_per_replicate() {
   return text == nullptr ? 0 : std::max(0, std::atoi(text));
 }
 
+// `plan_replicates` decides the blocks per replicate (the whole request's, for a piece of one split
+// over devices: the same blocks give the same sums), `replicates` how many run at once.
 template <class Model, class S>
-LaunchPlan launch_plan(int agents, int replicates) {
+LaunchPlan launch_plan(int agents, int replicates, int plan_replicates) {
   LaunchPlan plan;
   plan.replicates_per_launch = replicates;
   if constexpr (spans_blocks<Model>()) {
@@ -98,7 +100,7 @@ LaunchPlan launch_plan(int agents, int replicates) {
     const int useful = (agents + kBlockThreads * kAgentsPerThread - 1) / (kBlockThreads * kAgentsPerThread);
     const int requested = requested_blocks_per_replicate();
     const int blocks = requested > 0 ? std::min(requested, capacity)
-                                     : std::min(useful, replicates >= capacity ? 1 : capacity / replicates);
+                                     : std::min(useful, plan_replicates >= capacity ? 1 : capacity / plan_replicates);
     if (blocks <= 1) return plan;
     plan.blocks_per_replicate = blocks;
     plan.replicates_per_launch = std::min(replicates, capacity / blocks);
@@ -170,7 +172,8 @@ void simulate_scalar(const SimulationRequest& request, const SimulationBuffers& 
   const OutputSizes sizes = output_sizes(request, layout);
   const std::size_t workspace_per_replicate =
       agent_fields_reals<S>(Model::kAgentFields, inputs.agents);
-  const LaunchPlan plan = launch_plan<Model, S>(inputs.agents, request.replicates);
+  const int plan_replicates = request.plan_replicates > 0 ? request.plan_replicates : request.replicates;
+  const LaunchPlan plan = launch_plan<Model, S>(inputs.agents, request.replicates, plan_replicates);
 
   DeviceBuffer<T> values(sizes.values);
   DeviceBuffer<T> tangents(sizes.tangents);

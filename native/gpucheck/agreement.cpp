@@ -417,6 +417,10 @@ std::string result_line(const CaseResult& r) {
   if (r.comparison == "cpu-interpreter") {
     line += "values and tangents bitwise equal";
     if (r.max_error > 0 || r.tolerance > 0) line += format(", log_prob max err %.2e", r.max_error) + format(" (tol %.0e)", r.tolerance);
+  } else if (r.comparison == "cpu-pieces" || r.comparison == "cuda-pieces" || r.comparison == "cuda-devices") {
+    line += r.passed ? "bitwise equal to the whole request"
+                     : std::to_string(r.disagreeing) + "/" + std::to_string(r.replicates) + " replicates differ from the whole request, by up to " +
+                           format("%.2e", r.max_error);
   } else if (r.comparison == "cpu-threads") {
     line += r.max_error == 0 ? "1 and 2 threads bitwise equal" : format("1 vs 2 threads: max err %.2e", r.max_error);
   } else {

@@ -11,7 +11,8 @@
 namespace ag::gpucheck {
 
 struct Case {
-  std::string group;  // "agreement" (every model, mode, dtype, tangents), "grid" (replicates over blocks) or "program"
+  std::string group;  // "agreement" (every model, mode, dtype, tangents), "grid" (replicates over blocks), "program"
+                      // or "devices" (a request split into pieces; device_split.hpp)
   SimulationRequest request;
   int blocks_per_replicate = 0;  // AGENTGRAD_CUDA_BLOCKS_PER_REPLICATE for the CUDA run; 0: automatic
 };
@@ -27,7 +28,8 @@ std::string case_name(const Case& c);
 
 struct CaseResult {
   std::string name;
-  std::string comparison;  // "cpu-cuda", "cpu-threads" (1 vs 2 threads, without CUDA) or "cpu-interpreter"
+  std::string comparison;  // "cpu-cuda", "cpu-threads" (1 vs 2 threads, without CUDA), "cpu-interpreter", or a split
+                           // request's "cpu-pieces", "cuda-pieces", "cuda-devices" (device_split.hpp)
   bool passed = false;
   double max_error = 0;            // largest |a - b| / series scale over every cell
   double max_error_agreeing = 0;   // the same over the replicates that agree

@@ -9,6 +9,7 @@ DeviceInfo device_info() {
   DeviceInfo info;
   const cuda::DeviceStatus status = cuda::device_status();  // the backend's own verdict
   info.runtime_version = status.runtime_version;
+  info.device_count = status.device_count;
   cudaDriverGetVersion(&info.driver_version);
   if (!status.available) {
     info.reason = status.reason.empty() ? "no usable CUDA device" : status.reason;

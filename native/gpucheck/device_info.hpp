@@ -9,6 +9,7 @@ namespace ag::gpucheck {
 
 struct DeviceInfo {
   bool available = false;
+  int device_count = 0;  // visible CUDA devices; the fields below are device 0's
   std::string reason;  // why the CUDA side is skipped, when it is
   std::string name;
   int compute_major = 0;

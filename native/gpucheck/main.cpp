@@ -15,6 +15,7 @@
 #include "agreement.hpp"
 #include "benchmark.hpp"
 #include "device_info.hpp"
+#include "device_split.hpp"
 #include "program_check.hpp"
 #include "record.hpp"
 
@@ -25,8 +26,12 @@ struct Options {
   std::string results = "bench/results";
   bool record = true;
   bool benchmark = true;
-  std::string only;  // run only the cases whose name contains this
+  std::string only;  // run only the cases whose name contains this, or whose group it is
 };
+
+bool selected(const Options& options, const ag::gpucheck::Case& c) {
+  return options.only.empty() || c.group == options.only || ag::gpucheck::case_name(c).find(options.only) != std::string::npos;
+}
 
 bool parse(int argc, char** argv, Options& options) {
   for (int i = 1; i < argc; ++i) {
@@ -63,6 +68,14 @@ int main(int argc, char** argv) {
   record.commit = options.commit.empty() ? git_commit() : options.commit;
   record.device = device_info();
   const DeviceInfo& device = record.device;
+  record.devices.device_count = device.device_count;
+  const auto keep = [&record](const Case& c, CaseResult result) {
+    std::printf("%s\n", result_line(result).c_str());
+    std::fflush(stdout);
+    (result.passed ? record.passed : record.failed) += 1;
+    record.cases.push_back(c);
+    record.results.push_back(std::move(result));
+  };
 
   std::printf("agentgrad GPU check, commit %s\n", record.commit.c_str());
   std::printf("CPU: %s, %d threads, %s kernels\n", cpu_model().c_str(), ag::cpu::default_threads(),
@@ -72,6 +85,7 @@ int main(int argc, char** argv) {
                 device.name.c_str(), device.compute_major, device.compute_minor,
                 static_cast<double>(device.total_memory) / 1073741824.0, device.multiprocessors, device.peak_bandwidth / 1e9,
                 device.runtime_version, device.driver_version);
+    if (device.device_count > 1) std::printf("%d CUDA devices visible (the line above is device 0's)\n", device.device_count);
   } else {
     std::printf("CUDA side skipped: %s\nRunning the CPU side: every case on 1 and on 2 threads (bitwise equal, finite).\n",
                 device.reason.c_str());
@@ -83,7 +97,7 @@ int main(int argc, char** argv) {
   std::printf("\n## Agreement (%s; model programs also: CPU backend vs the per-agent interpreter on the CPU)\n",
               device.available ? "CPU backend vs CUDA backend" : "CPU backend, 1 vs 2 threads");
   for (const Case& c : cases) {
-    if (!options.only.empty() && case_name(c).find(options.only) == std::string::npos) continue;
+    if (!selected(options, c)) continue;
     std::vector<CaseResult> results;
     // A program also runs through the per-agent interpreter on the CPU (the CUDA backend's code).
     if (c.group == "program") {
@@ -93,13 +107,18 @@ int main(int argc, char** argv) {
       if (c.request.replicates <= 16) results.push_back(check_interpreter_on_cpu(c, Interpreter::block));
     }
     results.push_back(device.available ? check_against_cuda(c) : check_cpu_threads(c));
-    for (CaseResult& result : results) {
-      std::printf("%s\n", result_line(result).c_str());
-      std::fflush(stdout);
-      (result.passed ? record.passed : record.failed) += 1;
-      record.cases.push_back(c);
-      record.results.push_back(std::move(result));
-    }
+    for (CaseResult& result : results) keep(c, std::move(result));
+  }
+
+  std::printf("\n## Split requests (pieces of the replicates against the whole request, bitwise: on the CPU%s)\n",
+              device.device_count > 1 ? ", on device 0 from three host threads, and on every device"
+              : device.available      ? " and on device 0 from three host threads"
+                                      : "");
+  for (const Case& c : split_cases()) {
+    if (!selected(options, c)) continue;
+    keep(c, check_pieces_on_cpu(c));
+    if (device.available) keep(c, check_pieces_on_one_device(c));
+    if (device.available && device.device_count > 1) keep(c, check_all_devices(c, device.device_count));
   }
 
   if (device.available && options.benchmark) {
@@ -107,6 +126,13 @@ int main(int argc, char** argv) {
     record.benchmark = run_benchmark(device);
     for (const BenchmarkRow& row : record.benchmark) {
       if (!row.error.empty()) record.failed += 1;
+    }
+    if (device.device_count > 1) {
+      std::printf("\n## Devices (the same request on each device alone and on all %d at once; median of 3 calls after a warm-up)\n",
+                  device.device_count);
+      record.devices = time_devices(device.device_count);
+      std::printf("%s\n", device_timing_line(record.devices).c_str());
+      if (!record.devices.error.empty()) record.failed += 1;
     }
   }
 

@@ -123,6 +123,7 @@ void write_machine(Json& json, const DeviceInfo& device) {
   json.key("cooperativeLaunch").boolean(device.cooperative_launch);
   json.key("cudaRuntime").integer(device.runtime_version);
   json.key("cudaDriver").integer(device.driver_version);
+  json.key("deviceCount").integer(device.device_count);
   json.close('}');
 }
 
@@ -183,6 +184,24 @@ void write_row(Json& json, const BenchmarkRow& row) {
   json.close('}');
 }
 
+void write_device_timing(Json& json, const DeviceTiming& timing) {
+  json.key("devices").open('{');
+  json.key("count").integer(timing.device_count);
+  if (!timing.request.empty()) {
+    json.key("request").string(timing.request);
+    if (!timing.error.empty()) {
+      json.key("error").string(timing.error);
+    } else {
+      json.key("deviceSeconds").open('[');
+      for (const double seconds : timing.device_seconds) json.item().number(seconds);
+      json.close(']');
+      json.key("allSeconds").number(timing.all_seconds);
+      json.key("speedup").number(timing.speedup);
+    }
+  }
+  json.close('}');
+}
+
 }  // namespace
 
 std::string iso_date_now() {
@@ -232,6 +251,7 @@ std::string write_record(const Record& record, const std::string& directory) {
   json.key("benchmark").open('[');
   for (const BenchmarkRow& row : record.benchmark) write_row(json, row);
   json.close(']');
+  write_device_timing(json, record.devices);
   json.key("passed").integer(record.passed);
   json.key("failed").integer(record.failed);
   json.key("seconds").number(record.seconds);

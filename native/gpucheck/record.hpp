@@ -8,6 +8,7 @@
 #include "agreement.hpp"
 #include "benchmark.hpp"
 #include "device_info.hpp"
+#include "device_split.hpp"
 
 namespace ag::gpucheck {
 
@@ -18,6 +19,7 @@ struct Record {
   std::vector<Case> cases;
   std::vector<CaseResult> results;  // one per case
   std::vector<BenchmarkRow> benchmark;
+  DeviceTiming devices;  // timed only with two or more devices (and the benchmark on)
   int passed = 0;
   int failed = 0;
   double seconds = 0;

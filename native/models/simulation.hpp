@@ -55,6 +55,14 @@ struct SimulationRequest {
   DiscreteOptions discrete{DiscreteMode::exact, 0.1, 5.0};
   Dtype dtype = Dtype::float32;
   int32_t threads = 0;  // CPU only; 0 = all cores
+  // CUDA only: the devices the replicates are spread over, one contiguous piece each. Empty: device
+  // 0 alone, or every visible device with all_devices (counted when the request runs).
+  std::vector<int32_t> devices;
+  bool all_devices = false;
+  // CUDA only: the replicate count that decides how many blocks a replicate spans (0: replicates).
+  // A piece of a request split over devices keeps the whole request's, so that its sums group the
+  // agents as the whole request's would, and the pieces give bitwise the numbers of the whole.
+  int32_t plan_replicates = 0;
 };
 
 // Output buffers owned by the caller, in the element type of the request's dtype:
