@@ -18,8 +18,9 @@ export const defaultResultsDir = join(repoRoot, 'bench', 'results');
 export const performanceDocPath = join(repoRoot, 'docs', 'performance.md');
 export const estimatorsDocPath = join(repoRoot, 'docs', 'estimators.md');
 export const diagnosticsDocPath = join(repoRoot, 'docs', 'diagnostics.md');
+export const clusterDocPath = join(repoRoot, 'docs', 'cluster.md');
 /** Every document with generated parts. */
-export const generatedDocPaths = [performanceDocPath, estimatorsDocPath, diagnosticsDocPath];
+export const generatedDocPaths = [performanceDocPath, estimatorsDocPath, diagnosticsDocPath, clusterDocPath];
 
 // ---------------------------------------------------------------------------------------------
 // Records and checked access to their fields
@@ -581,6 +582,50 @@ function diagnoseSection(record: BenchRecord): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The cluster
+
+// blackbirds (Quera-Bofarull et al. 2023): GVI samples over MPI ranks, 8.7 s per epoch on one V100
+// and 1.65 s on eight.
+const blackbirdsSpeedup = 8.7 / 1.65;
+
+function clusterSection(record: BenchRecord): string {
+  const suite = suiteFields(record, 'cluster');
+  const rows = suite.at('rows').items();
+  const settings = [...new Set(rows.map((row) => row.string('setting')))];
+  const body = settings.map((setting) => {
+    const of = (where: string, workers: number) => rows.find((row) => row.string('setting') === setting && row.string('where') === where && row.number('workers') === workers)!;
+    const first = of('one process', 1);
+    const cells = [of('one process', 1), of('one process', 2), of('cluster', 1), of('cluster', 2)].map((row) => row.number('msPerEpoch'));
+    return [
+      `${setting} (${first.number('agents').toLocaleString('en-US')} agents × ${first.number('steps')} steps)`,
+      ...cells.map((ms) => ms.toFixed(1)),
+      `${(cells[2]! / cells[3]!).toFixed(2)}×`,
+    ];
+  });
+  // On paper: S tasks an epoch over W workers take ceil(S / W) rounds of one task's time.
+  const large = rows.filter((row) => row.string('setting') === settings.at(-1) && row.string('where') === 'cluster');
+  const one = large.find((row) => row.number('workers') === 1)!;
+  const samples = one.number('samples');
+  const taskMs = one.number('msPerEpoch') / samples;
+  const projected = (workers: number, s: number) => Math.ceil(s / workers) * taskMs;
+  return [
+    table(['setting', 'one process, 1 thread', 'one process, 2 threads', 'cluster, 1 worker', 'cluster, 2 workers', '2 workers / 1 worker'], body),
+    '',
+    `Milliseconds per epoch (median), 10 samples per epoch, one thread per worker, coordinator, workers and server all on one machine with ${record.machine?.cores ?? '?'} cores. ` +
+      `Per-task overhead (publish, delivery, result, acknowledgement on loopback): ${suite.number('msPerTaskOverhead').toFixed(2)} ms, ` +
+      `against ${suite.number('msPerTinySample').toFixed(3)} ms for the tiny sample it carries.`,
+    '',
+    `Projection to 8 workers, each on a machine of its own, from the ${settings.at(-1)} row (${taskMs.toFixed(0)} ms per task, its overhead included): ` +
+      `an epoch of S samples takes ceil(S / 8) rounds of one task; with 10 samples, 2 rounds, ` +
+      `${projected(8, samples).toFixed(0)} ms an epoch, ${(projected(1, samples) / projected(8, samples)).toFixed(2)}× one worker; with 16 samples, ` +
+      `${(projected(1, 16) / projected(8, 16)).toFixed(2)}×. blackbirds on 8 V100s (its own model and setting, so only the ratios compare): ` +
+      `8.7 → 1.65 s, ${blackbirdsSpeedup.toFixed(2)}×, without surviving the loss of a rank.`,
+    '',
+    sourceLine(record, 'npm run bench -- cluster'),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sections and documents
 
 interface Section {
@@ -600,6 +645,7 @@ export const sections: Record<string, Section> = {
   define: { suite: 'define', render: defineSection },
   flow: { suite: 'flow', render: flowSection },
   diagnose: { suite: 'diagnose', render: diagnoseSection },
+  cluster: { suite: 'cluster', render: clusterSection },
 };
 
 const markerPattern = /<!-- generated:([\w-]+) -->\n(?:[\s\S]*?\n)?<!-- \/generated:\1 -->/g;

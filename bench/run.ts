@@ -1,4 +1,4 @@
-// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report|define|flow|diagnose ...] [--quick] [--backend cpu|cuda|auto]
+// npm run bench [-- throughput|estimators|end-to-end|peers|memory|cuda-report|define|flow|diagnose|cluster ...] [--quick] [--backend cpu|cuda|auto]
 // [--models sir,networkSir] (throughput and peer rows of these models only): prints markdown
 // tables, writes a JSON record to bench/results/ and regenerates the tables of docs/ from the
 // newest records (bench/performanceDoc.ts). Without suite names every suite runs.
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { backendInfo } from '../lib/index.js';
+import { clusterMarkdown, clusterSuite } from './cluster.js';
 import { cudaReport, cudaReportMarkdown } from './cudaReport.js';
 import { defineMarkdown, defineRows } from './defineModels.js';
 import { diagnoseMarkdown, diagnoseRows } from './diagnose.js';
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
       models: { type: 'string' },
     },
   });
-  const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report', 'define', 'flow', 'diagnose'];
+  const allSuites = ['throughput', 'end-to-end', 'estimators', 'peers', 'memory', 'cuda-report', 'define', 'flow', 'diagnose', 'cluster'];
   if (positionals.length === 1 && positionals[0] === 'doc') {
     console.log(`regenerated the tables of docs/: ${writeGeneratedDocs().join(', ') || 'unchanged'}`);
     return;
@@ -124,6 +125,11 @@ async function main(): Promise<void> {
     const rows = await diagnoseRows({ quick: values.quick });
     console.log('## diagnose\n\n' + diagnoseMarkdown(rows) + '\n');
     record['diagnose'] = rows;
+  }
+  if (suites.has('cluster')) {
+    const suite = await clusterSuite({ quick: values.quick });
+    console.log('## Cluster\n\n' + clusterMarkdown(suite) + '\n');
+    record['cluster'] = suite;
   }
   if (suites.has('cuda-report')) {
     const report = cudaReport();

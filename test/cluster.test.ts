@@ -1,8 +1,8 @@
 // Scale-out on NATS JetStream, against a real nats-server on 127.0.0.1 started by each test: a
 // cluster fit equals the same fit in one process bitwise, whatever happens to workers and the
 // coordinator; bad messages, other versions and secrets are handled as docs/cluster.md says.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +20,7 @@ import { diagnose, fit, losses, models, runWorker, type FitResult } from '../lib
 import { agentgradVersion } from '../lib/version.js';
 import { clusterFitCase } from './clusterCase.js';
 import { repoRoot } from './helpers.js';
-import { startNats, type NatsServer } from './nats.js';
+import { startNats, type NatsServer } from '../bench/natsServer.js';
 
 const cli = join(repoRoot, 'dist', 'lib', 'cli', 'main.js');
 
@@ -30,7 +30,7 @@ interface WorkerProcess {
 }
 
 /** `agentgrad worker` in its own process; resolves once it takes tasks. */
-async function startWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+async function startWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, ready = 'taking tasks'): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [cli, 'worker', '--cluster', url, '--threads', '1', '--backend', 'cpu', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +41,7 @@ async function startWorker(url: string, args: string[] = [], env: NodeJS.Process
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 20_000);
     const poll = setInterval(() => {
-      if (!output.includes('taking tasks')) return;
+      if (!output.includes(ready)) return;
       clearInterval(poll);
       clearTimeout(timer);
       resolve();
@@ -86,7 +86,7 @@ function sameFit(a: Pick<FitResult, 'posterior' | 'history'>, b: Pick<FitResult,
     a.history.map((h) => h.loss).join() === b.history.map((h) => h.loss).join();
 }
 
-async function withServer(run: (server: NatsServer) => Promise<void>, options: { token?: string } = {}): Promise<void> {
+async function withServer(run: (server: NatsServer) => Promise<void>, options: Parameters<typeof startNats>[0] = {}): Promise<void> {
   const server = await startNats(options);
   try {
     await run(server);
@@ -153,6 +153,82 @@ test.serial('a worker killed with SIGKILL mid-epoch: its task is redelivered and
   });
 });
 
+test.serial('a worker that dies on a task\'s last delivery: the fit fails naming the sample instead of waiting forever', async (t) => {
+  await withServer(async (server) => {
+    // One delivery per task: the task the victim holds when it dies is not delivered again.
+    const flags = ['--ack-wait', '1000', '--max-deliveries', '1'];
+    const victim = await startWorker(server.url, flags);
+    const survivor = await startWorker(server.url, flags);
+    const nc = await connect({ servers: server.url });
+    const jsm = await jetstreamManager(nc);
+    try {
+      const { model, observed, options } = await clusterFitCase();
+      let killed: Promise<void> | undefined;
+      const failure = await t.throwsAsync(fit(model, observed, {
+        ...options,
+        cluster: { url: server.url, ackWait: 1000, maxDeliveries: 1 },
+        onEpoch: (record) => {
+          if (record.epoch === 0) killed = killWhileHoldingATask(victim.child, () => jsm.consumers.info(streams.tasks, WORKER_CONSUMER));
+        },
+      }));
+      await killed;
+      t.regex(failure!.message, /^cluster: sample \d of epoch 1 was delivered 1 time without a result: the workers that took it died or missed their heartbeats each time \(ack wait 1000 ms\)/);
+    } finally {
+      await nc.close();
+      await stopProcess(victim.child);
+      await stopProcess(survivor.child);
+    }
+  });
+});
+
+test.serial('agentgrad fit --cluster writes the posterior agentgrad fit writes without it', async (t) => {
+  await withServer(async (server) => {
+    const worker = await startWorker(server.url);
+    const dir = mkdtempSync(join(tmpdir(), 'agentgrad-cli-cluster-'));
+    try {
+      const run = (out: string, extra: string[]) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, [cli, 'fit', '--agents', '300', '--steps', '40', '--epochs', '6', '--backend', 'cpu', '--out', join(dir, out), ...extra], { stdio: 'ignore' });
+          child.once('exit', resolve);
+        });
+      t.is(await run('local', []), 0);
+      t.is(await run('cluster', ['--cluster', server.url]), 0);
+      const posterior = (out: string) => (JSON.parse(readFileSync(join(dir, out, 'posterior.json'), 'utf8')) as { posterior: unknown }).posterior;
+      t.deepEqual(posterior('cluster'), posterior('local'));
+    } finally {
+      await stopProcess(worker.child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    t.regex(worker.output(), /60 tasks completed/);
+  });
+});
+
+test.serial('TLS: workers and coordinators that trust the server\'s CA work; one that does not is refused', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgrad-tls-'));
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=agentgrad test CA');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext');
+  const caFile = join(dir, 'ca.pem');
+  try {
+    await withServer(async (server) => {
+      const url = `tls://127.0.0.1:${server.port}`;
+      const worker = await startWorker(url, ['--tls-ca', caFile]);
+      try {
+        const { model, observed, options } = await clusterFitCase(2000);
+        const remote = await fit(model, observed, { ...options, epochs: 2, cluster: { url, tls: { caFile } } });
+        t.true(sameFit(remote, await fit(model, observed, { ...options, epochs: 2 })));
+        await t.throwsAsync(fit(model, observed, { ...options, epochs: 2, cluster: { url } }), { message: /cannot connect to the cluster at tls:\/\/127\.0\.0\.1:\d+: .*(certificate|self.signed)/i });
+      } finally {
+        await stopProcess(worker.child);
+      }
+    }, { args: ['--tls', '--tlscert', join(dir, 'server.pem'), '--tlskey', join(dir, 'server.key')] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.serial('a coordinator killed with SIGKILL and restarted resumes from its checkpoint and the stream, to the same posterior', async (t) => {
   await withServer(async (server) => {
     const workers = [await startWorker(server.url, ['--ack-wait', '1000']), await startWorker(server.url, ['--ack-wait', '1000'])];
@@ -195,7 +271,7 @@ test.serial('a coordinator killed with SIGKILL and restarted resumes from its ch
   });
 });
 
-test.serial('duplicated results are dropped: a worker that answers every task twice changes nothing', async (t) => {
+test.serial('duplicated results are dropped, the first wins: a worker that answers every task twice, the second time wrongly, changes nothing', async (t) => {
   await withServer(async (server) => {
     // A worker of the test's own: computes each task as agentgrad's worker does, then publishes the
     // result twice under different message ids (so JetStream's own de-duplication cannot drop it).
@@ -216,7 +292,10 @@ test.serial('duplicated results are dropped: a worker that answers every task tw
         const setup = sampleSetupOf(decodeMessage(stored!.data) as FitRun, { threads: 1, backend: 'cpu' });
         const [value] = await sampleStatistics(setup, [task.u!], task.index, task.epoch);
         const result: Result = { ok: true, run: task.run, epoch: task.epoch, index: task.index, task: taskDigest(task), worker: 'doubler', value };
-        for (const copy of [1, 2]) await js.publish(subjects.result(task.run, task), encodeMessage(result), { msgID: `${taskDigest(task)}.${copy}` });
+        // The second copy carries another loss and gradient: a coordinator that took it would reach another posterior.
+        const forged: Result = { ...result, value: value ? value.map((x) => x + 1) : null };
+        await js.publish(subjects.result(task.run, task), encodeMessage(result), { msgID: `${taskDigest(task)}.1` });
+        await js.publish(subjects.result(task.run, task), encodeMessage(forged), { msgID: `${taskDigest(task)}.2` });
         message.ack();
         answered++;
       }
@@ -233,6 +312,27 @@ test.serial('duplicated results are dropped: a worker that answers every task tw
       await doubling.catch(() => undefined);
       await nc.close();
     }
+  });
+});
+
+test.serial('the same fit again finds its results in the stream and computes nothing; after a purge of the results it computes them again', async (t) => {
+  await withServer(async (server) => {
+    const controller = new AbortController();
+    const worker = runWorker({ cluster: { url: server.url }, threads: 1, backend: 'cpu', signal: controller.signal, log: () => undefined });
+    const { model, observed, options } = await clusterFitCase(2000);
+    const cluster = { url: server.url };
+    const first = await fit(model, observed, { ...options, epochs: 2, cluster });
+    const again = await fit(model, observed, { ...options, epochs: 2, cluster });
+    const nc = await connect({ servers: server.url });
+    await (await jetstreamManager(nc)).streams.purge(streams.results);
+    // Its tasks are now duplicates the server drops (inside the 10-minute window): republished once lost.
+    const afterPurge = await fit(model, observed, { ...options, epochs: 2, cluster });
+    await nc.close();
+    controller.abort();
+    const summary = await worker;
+    t.true(sameFit(again, first));
+    t.true(sameFit(afterPurge, first));
+    t.is(summary.completed, 2 * 20);
   });
 });
 
@@ -353,6 +453,59 @@ test.serial('no secret in any log line or error: token authentication, a wrong t
       t.false(text.includes(wrong), text);
     }
   }, { token });
+});
+
+test.serial('the permissions of docs/cluster.md: a fit runs through them, a worker may not publish tasks nor a coordinator results', async (t) => {
+  const doc = readFileSync(join(repoRoot, 'docs', 'cluster.md'), 'utf8');
+  const block = /<!-- server configuration: test\/cluster\.test\.ts runs this block -->\n```text\n([\s\S]*?)```/.exec(doc);
+  t.truthy(block, 'the configuration block of docs/cluster.md');
+  // The test's own store directory is given on the command line instead.
+  const config = block![1]!.replace(/^jetstream \{[^}]*\}\n/m, '');
+  const passwords = { COORDINATOR_PASSWORD: 'coordinator-pw-1', WORKER_PASSWORD: 'worker-pw-2' };
+  await withServer(async (server) => {
+    // Started first, the worker may not create the queue: it waits for the coordinator to.
+    const worker = await startWorker(server.url, ['--user', 'worker'], { AGENTGRAD_NATS_PASSWORD: passwords.WORKER_PASSWORD }, 'waiting for a coordinator');
+    try {
+      const { model, observed, options } = await clusterFitCase(2000);
+      const cluster = { url: server.url, user: 'coordinator', password: passwords.COORDINATOR_PASSWORD };
+      const remote = await fit(model, observed, { ...options, epochs: 2, cluster });
+      t.true(sameFit(remote, await fit(model, observed, { ...options, epochs: 2 })));
+      const refusals: string[] = [];
+      for (const [user, subject] of [['worker', 'agentgrad.tasks.x'], ['coordinator', 'agentgrad.results.x.0.0']] as const) {
+        const nc = await connect({ servers: server.url, user, pass: user === 'worker' ? passwords.WORKER_PASSWORD : passwords.COORDINATOR_PASSWORD });
+        const error = await t.throwsAsync(jetstream(nc).publish(subject, new Uint8Array([1])));
+        refusals.push(`${user}: ${error!.message}`);
+        await nc.close();
+      }
+      t.regex(refusals[0]!, /worker: .*[Pp]ermission/);
+      t.regex(refusals[1]!, /coordinator: .*[Pp]ermission/);
+    } finally {
+      await stopProcess(worker.child);
+    }
+    t.regex(worker.output(), /waiting for a coordinator[\s\S]*taking tasks[\s\S]*20 tasks completed/);
+  }, { config, env: passwords });
+});
+
+test.serial('no worker: after 20 s the coordinator says so; an abort then withdraws the run\'s tasks', async (t) => {
+  await withServer(async (server) => {
+    const { model, observed, options } = await clusterFitCase(2000);
+    const controller = new AbortController();
+    const notices: string[] = [];
+    const started = Date.now();
+    const result = await fit(model, observed, {
+      ...options,
+      signal: controller.signal,
+      cluster: { url: server.url, onNotice: (m) => (notices.push(m), controller.abort()) },
+    });
+    const seconds = (Date.now() - started) / 1000;
+    t.true(result.aborted);
+    t.is(result.epochs, 0);
+    t.true(seconds >= 20 && seconds < 40, `${seconds} s`);
+    t.deepEqual(notices, [`no worker has taken a task for 20 s; 10 wait in the queue: start workers with 'agentgrad worker --cluster ${server.url}'`]);
+    const nc = await connect({ servers: server.url });
+    t.is((await (await jetstreamManager(nc)).streams.info(streams.tasks)).state.messages, 0);
+    await nc.close();
+  });
 });
 
 test.serial('diagnose on the cluster: its fits are tasks, with the same ranks as in one process', async (t) => {

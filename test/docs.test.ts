@@ -248,8 +248,10 @@ test('docs/cli.md documents every flag the commands accept', async (t) => {
   const { fitUsage } = await import('../lib/cli/fit-command.js');
   const { simulateUsage } = await import('../lib/cli/simulate-command.js');
   const { benchUsage } = await import('../lib/cli/bench-command.js');
+  const { diagnoseUsage } = await import('../lib/cli/diagnose-command.js');
+  const { workerUsage } = await import('../lib/cli/worker-command.js');
   const documented = readDoc('docs/cli.md');
-  const flags = [...new Set([fitUsage, simulateUsage, benchUsage].join('\n').match(/--[a-z][a-z-]*/g) ?? [])];
+  const flags = [...new Set([fitUsage, simulateUsage, benchUsage, diagnoseUsage, workerUsage].join('\n').match(/--[a-z][a-z-]*/g) ?? [])];
   t.true(flags.length >= 20, flags.join(' '));
   t.deepEqual(flags.filter((flag) => !new RegExp(`\`${flag}[\` ]`).test(documented)), []);
 });

@@ -35,3 +35,13 @@ export function choiceFlag<T extends string>(flag: string, text: string | undefi
   if (!choices.includes(text as T)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${text}'`);
   return text as T;
 }
+
+/** --devices: 'all' or a comma-separated list of CUDA device indices. */
+export function devicesFlag(text: string): 'all' | number[] {
+  if (text === 'all') return 'all';
+  return text.split(',').map((part) => {
+    const index = integerFlag('devices', part.trim());
+    if (index === undefined || index < 0) throw new UsageError(`--devices must be 'all' or a comma-separated list of device indices, got '${text}'`);
+    return index;
+  });
+}

@@ -11,7 +11,7 @@ import { checkSetup, checkSimulation, predictiveCheckFlagLevel, type PredictiveC
 import { priorDraws } from '../gvi/random.js';
 import type { Model } from '../models/model.js';
 import { renderReport, type ReportInput } from '../report/report.js';
-import { choiceFlag, integerFlag, numberFlag, parameterFlags } from './args.js';
+import { choiceFlag, devicesFlag, integerFlag, numberFlag, parameterFlags } from './args.js';
 import { clusterFlags, clusterFlagUsage, clusterFromFlags } from './cluster-flags.js';
 import { resolveModelFlag } from './model-flag.js';
 import { commandLinePriors, sizedModel, syntheticData } from './model-setup.js';
@@ -36,6 +36,7 @@ export const fitUsage = `agentgrad fit [options]            (no options: the vol
   --mode MODE --tau X   discrete estimator (default straight-through, tau 0.1)
   --seed S              seed of the fit (default 1); --data-seed S for synthetic data (default 12345)
   --backend B --threads N
+  --devices all|LIST    CUDA devices to spread each epoch's samples over (default: device 0)
   --out DIR             output directory (default agentgrad-fit)
   --checkpoint-every N  write DIR/checkpoint.json every N epochs (default 10)
   --resume              continue from DIR/checkpoint.json (with --cluster: also the results in the stream)
@@ -125,6 +126,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
       'data-seed': { type: 'string', default: '12345' },
       backend: { type: 'string' },
       threads: { type: 'string' },
+      devices: { type: 'string' },
       out: { type: 'string', default: 'agentgrad-fit' },
       'checkpoint-every': { type: 'string', default: '10' },
       resume: { type: 'boolean', default: false },
@@ -172,6 +174,7 @@ export async function fitCommand(argv: string[]): Promise<string> {
       },
       backend: choiceFlag('backend', values.backend, ['auto', 'cpu', 'cuda'] as const),
       threads: integerFlag('threads', values.threads),
+      ...(values.devices !== undefined ? { devices: devicesFlag(values.devices) } : {}),
       seed: integerFlag('seed', values.seed),
       signal: controller.signal,
       checkpoint: { path: checkpointPath, every: integerFlag('checkpoint-every', values['checkpoint-every']) },

@@ -7,7 +7,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { abortError } from '../errors.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { connectCluster, publicUrl, redact, type CheckedClusterOptions } from './options.js';
-import { asResult, describeKey, keyText, newTask, runName, streams, subjects, taskDigest, type Result, type TaskKey } from './protocol.js';
+import { asResult, describeKey, keyText, newTask, runName, streams, subjects, taskDigest, WORKER_CONSUMER, type Result, type Task, type TaskKey } from './protocol.js';
 import { ensureQueues, type QueueSettings } from './queues.js';
 import { programDigest, type RunDescription } from './runs.js';
 
@@ -29,15 +29,17 @@ interface Waiter {
 }
 
 const NO_WORKER_NOTICE_MS = 20_000;
+const LOST_RESULT_GRACE_MS = 2_000;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ClusterRun {
-  /** Results that arrived more than once for the same task (dropped). */
-  duplicates = 0;
   private readonly inbox: Inbox = new Map();
   private waiter: Waiter | undefined;
   private readonly sequences = new Map<number, TaskKey>();
   private lastResultAt = Date.now();
   private closed = false;
+  private stopResults: () => void = () => undefined;
 
   private constructor(
     readonly name: string,
@@ -65,7 +67,8 @@ export class ClusterRun {
       return run;
     } catch (error) {
       await nc.close();
-      throw new Error(`cluster at ${publicUrl(options.url)}: ${redact((error as Error).message, options)}`, { cause: error });
+      // No `cause`: the original message may hold a secret, and inspecting an error shows its cause.
+      throw new Error(`cluster at ${publicUrl(options.url)}: ${redact((error as Error).message, options)}`);
     }
   }
 
@@ -89,7 +92,7 @@ export class ClusterRun {
     })().catch((error: unknown) => {
       if (!this.closed) this.waiter?.reject(new Error(`lost the results stream: ${redact((error as Error).message, this.options)}`));
     });
-    this.subscriptions.push({ unsubscribe: () => messages.stop() } as unknown as Subscription);
+    this.stopResults = () => void messages.stop();
   }
 
   private accept(result: Result): void {
@@ -97,10 +100,7 @@ export class ClusterRun {
     const key = keyText(result);
     const byDigest = this.inbox.get(key) ?? new Map<string, Result>();
     this.inbox.set(key, byDigest);
-    if (byDigest.has(result.task)) {
-      this.duplicates++;
-      return;
-    }
+    if (byDigest.has(result.task)) return;  // a duplicate: the first result wins
     byDigest.set(result.task, result);
     this.settle(key, result.task);
   }
@@ -134,7 +134,7 @@ export class ClusterRun {
       const pending = [...waiter.digests].some(([slotKey, slot]) => slotKey.startsWith(`${keyText(key)}/`) && waiter.values[slot] === undefined);
       if (!pending) return;
       waiter.reject(new Error(
-        `cluster: ${describeKey(key)} was delivered ${String(advisory!.deliveries)} times without a result: the workers that took it ` +
+        `cluster: ${describeKey(key)} was delivered ${String(advisory!.deliveries)} time${advisory!.deliveries === 1 ? '' : 's'} without a result: the workers that took it ` +
           `died or missed their heartbeats each time (ack wait ${this.queue.ackWaitMs} ms); see the workers' logs`,
       ));
     }, 500);
@@ -170,6 +170,7 @@ export class ClusterRun {
       await Promise.all(unanswered.map(async ({ key, task, digest }) => {
         const ack = await this.js.publish(subjects.tasks(this.name), encodeMessage(task), { msgID: `${this.name}.${keyText(key)}.${digest}` });
         this.sequences.set(ack.seq, key);
+        if (ack.duplicate) void this.republishIfLost(key, task, digest, ack.seq);
       }));
       return await done;
     } catch (error) {
@@ -184,15 +185,39 @@ export class ClusterRun {
     }
   }
 
+  // A task published again within the duplicate window (a restarted coordinator) is dropped by the
+  // server as a duplicate. That is right while the first copy waits in the queue or its result is in
+  // the stream; if neither (the results were purged), the task is published once more, under a new id.
+  private async republishIfLost(key: TaskKey, task: Task, digest: string, sequence: number): Promise<void> {
+    const waiter = this.waiter;
+    const answered = () => this.waiter !== waiter || this.inbox.get(keyText(key))?.has(digest) === true;
+    await delay(LOST_RESULT_GRACE_MS);
+    if (answered()) return;
+    const queued = await this.jsm.streams.getMessage(streams.tasks, { seq: sequence }).then((m) => m !== null, () => false);
+    if (queued || answered()) return;
+    const ack = await this.js.publish(subjects.tasks(this.name), encodeMessage(task), { msgID: `${this.name}.${keyText(key)}.${digest}.${Date.now()}` });
+    this.sequences.set(ack.seq, key);
+  }
+
+  // Tasks waiting while no worker holds any: no worker is running (long tasks in progress are not that).
   private watchWorkers(): NodeJS.Timeout {
     this.lastResultAt = Date.now();
     let told = false;
+    let asking = false;
     const timer = setInterval(() => {
-      if (told || Date.now() - this.lastResultAt < NO_WORKER_NOTICE_MS) return;
-      told = true;
-      this.options.onNotice(
-        `no result from any worker for ${NO_WORKER_NOTICE_MS / 1000} s; the tasks wait in the queue: start workers with ` +
-          `'agentgrad worker --cluster ${publicUrl(this.options.url)}'`,
+      if (told || asking || Date.now() - this.lastResultAt < NO_WORKER_NOTICE_MS) return;
+      asking = true;
+      this.jsm.consumers.info(streams.tasks, WORKER_CONSUMER).then(
+        (info) => {
+          asking = false;
+          if (told || info.num_ack_pending > 0 || info.num_pending === 0) return;
+          told = true;
+          this.options.onNotice(
+            `no worker has taken a task for ${Math.round((Date.now() - this.lastResultAt) / 1000)} s; ${info.num_pending} wait in the queue: start workers with ` +
+              `'agentgrad worker --cluster ${publicUrl(this.options.url)}'`,
+          );
+        },
+        () => (asking = false),
       );
     }, 1000);
     timer.unref();
@@ -208,6 +233,7 @@ export class ClusterRun {
     if (this.closed) return;
     this.closed = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.stopResults();
     await this.nc.drain().catch(() => this.nc.close());
   }
 }

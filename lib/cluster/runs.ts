@@ -118,7 +118,7 @@ export function sampleSetupOf(run: FitRun, local: Pick<SimulateOptions, 'backend
   if (!estimators.includes(run.estimator)) throw new TypeError(`the run's gradient estimator '${String(run.estimator)}' is not one of ${estimators.join(', ')}`);
   if (!Number.isSafeInteger(run.replicatesPerSample) || run.replicatesPerSample < 1) throw new TypeError('the run\'s replicatesPerSample must be an integer >= 1');
   if (!Number.isSafeInteger(run.seed) || run.seed < 0) throw new TypeError('the run\'s seed must be an integer >= 0');
-  if (!Array.isArray(run.parameters) || !isPlainObject(run.fixed)) throw new TypeError('the run\'s parameters are malformed');
+  if (!Array.isArray(run.parameters) || !isPlainObject(run.fixed) || !isPlainObject(run.simulation)) throw new TypeError('the run\'s parameters are malformed');
   const priors = Object.fromEntries(run.parameters.map((p) => [p.name, priorFrom(p.prior)]));
   return {
     model,

@@ -1,7 +1,7 @@
 // A cluster worker: takes one task at a time from the work queue, computes it, publishes the
 // result and only then acknowledges the task. While it computes it sends heartbeats, so a long task
 // keeps its claim; if the process dies the claim lapses and the task goes to another worker.
-import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import { runOneFit } from '../diagnose/oneFit.js';
@@ -98,7 +98,7 @@ class Worker {
     }
     clearInterval(heartbeat);
     const result: SuccessResult = { ok: true, run: task.run, epoch: task.epoch, index: task.index, task: taskDigest(task), worker: this.name, value };
-    await this.publishResult(task, result);
+    await this.publishResult(message, task, result);
     message.ack();
     this.summary.completed++;
   }
@@ -130,8 +130,11 @@ class Worker {
     return prepared;
   }
 
-  private async publishResult(task: Task, result: SuccessResult | FailureResult): Promise<void> {
-    await this.js.publish(subjects.result(task.run, task), encodeMessage(result), { msgID: `${task.run}.${keyText(task)}.${result.task}.${result.ok ? 'ok' : 'failed'}` });
+  // The message id names the task message (its stream sequence): the server drops a second result
+  // for a redelivered message, but not the result of a task published anew (docs/cluster.md).
+  private async publishResult(message: JsMsg, task: Task, result: SuccessResult | FailureResult): Promise<void> {
+    const msgID = `${task.run}.${keyText(task)}.${result.task}.${message.seq}.${result.ok ? 'ok' : 'failed'}`;
+    await this.js.publish(subjects.result(task.run, task), encodeMessage(result), { msgID });
   }
 
   private notice(task: Task, text: string): void {
@@ -161,9 +164,25 @@ class Worker {
       return;
     }
     const failure: FailureResult = { ok: false, run: task.run, epoch: task.epoch, index: task.index, task: taskDigest(task), worker: this.name, error: reason, deliveries };
-    await this.publishResult(task, failure);
+    await this.publishResult(message, task, failure);
     message.term(reason.slice(0, 200));
   }
+}
+
+// A login that may not create the streams (docs/cluster.md, Security) waits for a coordinator to.
+async function waitForQueues(jsm: JetStreamManager, cluster: CheckedClusterOptions, log: (line: string) => void, signal?: AbortSignal): Promise<QueueSettings | undefined> {
+  let told = false;
+  while (!signal?.aborted) {
+    try {
+      return await ensureQueues(jsm, { ackWaitMs: cluster.ackWait, maxDeliveries: cluster.maxDeliveries });
+    } catch (error) {
+      if (!/permission/i.test((error as Error).message)) throw error;
+      if (!told) log(`the work queue does not exist yet and this login may not create it; waiting for a coordinator to (${redact((error as Error).message, cluster)})`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -176,7 +195,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   const nc = await connectCluster(cluster, 'worker');
   try {
     const jsm = await jetstreamManager(nc);
-    const queue = await ensureQueues(jsm, { ackWaitMs: cluster.ackWait, maxDeliveries: cluster.maxDeliveries });
+    const queue = await waitForQueues(jsm, cluster, log, options.signal);
+    if (queue === undefined) return { completed: 0, failed: 0, refused: 0, rejected: 0 };
     const js = jetstream(nc);
     const consumer = await js.consumers.get(streams.tasks, WORKER_CONSUMER);
     const worker = new Worker(nc, js, queue, { ...options, cluster }, log);

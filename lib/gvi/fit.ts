@@ -37,7 +37,7 @@ export const fitDefaults = {
   lr: 1e-2,
 } as const;
 
-export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend' | 'dtype' | 'threads' | 'maxBytes'> {
+export interface FitOptions extends Pick<SimulateOptions, 'discrete' | 'backend' | 'devices' | 'dtype' | 'threads' | 'maxBytes'> {
   /** One prior for every free parameter, or priors by name (default: standard normal in the unconstrained space; uniform(0, 1) for unit parameters). */
   prior?: Prior | Record<string, Prior>;
   /** Parameters to calibrate (default all); the others stay at `fixed` or the model's reference values. */
@@ -233,7 +233,7 @@ export async function fit(model: Model, observed: ObservedInput, options: FitOpt
     replicatesPerSample: positive('replicatesPerSample', options.replicatesPerSample, 1, true),
     estimator,
     seed,
-    simulation: { discrete: options.discrete, backend: options.backend, dtype: options.dtype, threads: options.threads, maxBytes: options.maxBytes },
+    simulation: { discrete: options.discrete, backend: options.backend, devices: options.devices, dtype: options.dtype, threads: options.threads, maxBytes: options.maxBytes },
   };
   const epochs = positive('epochs', options.epochs, fitDefaults.epochs, true);
   const optimizer: OptimizerOptions = {

@@ -1,6 +1,6 @@
-// A nats-server with JetStream on 127.0.0.1 and a free port, started and stopped by a test.
+// A nats-server with JetStream on 127.0.0.1 and a free port, started and stopped by a test or a benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +29,22 @@ export function natsServerPath(): string {
   throw new Error('nats-server was not found: install it (Debian: apt-get install nats-server); .ci/run does');
 }
 
-/** Starts a server; `token` makes it require that token. Resolves once it accepts connections. */
-export async function startNats(options: { token?: string } = {}): Promise<NatsServer> {
+/**
+ * Starts a server; `token` makes it require that token, `config` is the text of a configuration
+ * file (its variables read from `env`), `args` more flags. Resolves once it accepts connections.
+ */
+export async function startNats(options: { token?: string; config?: string; env?: NodeJS.ProcessEnv; args?: string[] } = {}): Promise<NatsServer> {
   const port = await freePort();
   const store = mkdtempSync(join(tmpdir(), 'agentgrad-nats-'));
-  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store, ...(options.token ? ['--auth', options.token] : [])];
-  const child: ChildProcess = spawn(natsServerPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const configFile = join(store, 'server.conf');
+  if (options.config !== undefined) writeFileSync(configFile, options.config);
+  const args = [
+    ...(options.config !== undefined ? ['-c', configFile] : []),
+    '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(store, 'jetstream'),
+    ...(options.token ? ['--auth', options.token] : []),
+    ...(options.args ?? []),
+  ];
+  const child: ChildProcess = spawn(natsServerPath(), args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
   let log = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`nats-server did not start within 10 s:\n${log}`)), 10_000);
