@@ -33,3 +33,12 @@ export function abortError(): AbortError {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
+
+/** An optional integer option: `fallback` when undefined, else checked to lie in [min, max]. */
+export function integerOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const allowed = `an integer in [${min}, ${max}]`;
+  if (typeof value !== 'number') throw invalidType(name, allowed, value);
+  if (!Number.isInteger(value) || value < min || value > max) throw outOfRange(name, allowed, value);
+  return value;
+}

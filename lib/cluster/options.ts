@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 
-import { invalidType, isPlainObject, outOfRange } from '../errors.js';
+import { integerOption, invalidType, isPlainObject } from '../errors.js';
 
 export interface ClusterTls {
   /** PEM file of the certificate authority that signed the server's certificate. */
@@ -73,14 +73,6 @@ function emitNotice(message: string): void {
   process.emitWarning(message, { code: 'AGENTGRAD_CLUSTER' });
 }
 
-function bounded(where: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const allowed = `an integer in [${min}, ${max}]`;
-  if (typeof value !== 'number') throw invalidType(where, allowed, value);
-  if (!Number.isInteger(value) || value < min || value > max) throw outOfRange(where, allowed, value);
-  return value;
-}
-
 export function checkClusterOptions(value: unknown, where = 'cluster'): CheckedClusterOptions {
   if (!isPlainObject(value)) throw invalidType(where, "an object { url: 'nats://host:4222', ... }", value);
   const known = ['url', 'user', 'password', 'token', 'credsFile', 'tls', 'ackWait', 'maxDeliveries', 'onNotice'];
@@ -93,8 +85,8 @@ export function checkClusterOptions(value: unknown, where = 'cluster'): CheckedC
   if (onNotice !== undefined && typeof onNotice !== 'function') throw invalidType(`${where}.onNotice`, 'a function', onNotice);
   const checked: CheckedClusterOptions = {
     url,
-    ackWait: bounded(`${where}.ackWait`, value['ackWait'], 30_000, 100, 3_600_000),
-    maxDeliveries: bounded(`${where}.maxDeliveries`, value['maxDeliveries'], 5, 1, 1000),
+    ackWait: integerOption(`${where}.ackWait`, value['ackWait'], 30_000, 100, 3_600_000),
+    maxDeliveries: integerOption(`${where}.maxDeliveries`, value['maxDeliveries'], 5, 1, 1000),
     onNotice: (onNotice as ((message: string) => void) | undefined) ?? emitNotice,
   };
   const user = optionalString(`${where}.user`, value['user']);

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import { invalidType, isPlainObject, outOfRange } from '../errors.js';
+import { integerOption, invalidType, isPlainObject } from '../errors.js';
 import { isModel, type Model } from '../models/model.js';
 import { programIdentity } from '../models/programIdentity.js';
 import type { Prior } from '../gvi/priors.js';
@@ -91,13 +91,6 @@ export interface DiagnoseResult {
   seconds: number;
 }
 
-function count(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const allowed = `an integer in [${min}, ${max}]`;
-  if (typeof value !== 'number') throw invalidType(name, allowed, value);
-  if (!Number.isInteger(value) || value < min || value > max) throw outOfRange(name, allowed, value);
-  return value;
-}
 
 function identityOf(recipe: Recipe): Record<string, unknown> {
   const { model, fit, ...rest } = recipe;
@@ -131,12 +124,12 @@ export async function diagnose(model: Model, options: DiagnoseOptions = {}): Pro
   if (!isModel(model)) throw invalidType('model', 'a model from agentgrad models.*() or defineModel', model);
   if (!isPlainObject(options as unknown)) throw invalidType('options', 'an object', options);
   const fitOptions = checkFitOptions(options.fit);
-  const simulations = count('simulations', options.simulations, 100, 2, 1_000_000);
-  const draws = count('draws', options.draws, 999, 9, 100_000);
-  const bins = count('bins', options.bins, defaultBins(simulations), 2, Math.min(draws + 1, 1000));
-  const seed = count('seed', options.seed, 0, 0, Number.MAX_SAFE_INTEGER);
+  const simulations = integerOption('simulations', options.simulations, 100, 2, 1_000_000);
+  const draws = integerOption('draws', options.draws, 999, 9, 100_000);
+  const bins = integerOption('bins', options.bins, defaultBins(simulations), 2, Math.min(draws + 1, 1000));
+  const seed = integerOption('seed', options.seed, 0, 0, Number.MAX_SAFE_INTEGER);
   const threadsPerFit = fitOptions.threads ?? 1;
-  const concurrency = count('concurrency', options.concurrency, Math.max(1, Math.floor(availableParallelism() / threadsPerFit)), 1, 1024);
+  const concurrency = integerOption('concurrency', options.concurrency, Math.max(1, Math.floor(availableParallelism() / threadsPerFit)), 1, 1024);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalidType('signal', 'an AbortSignal', options.signal);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw invalidType('onProgress', 'a function', options.onProgress);
   if (options.record !== undefined && typeof options.record !== 'string') throw invalidType('record', 'a file path', options.record);
