@@ -67,6 +67,7 @@ export interface NativeSimulateRequest {
   replicates: number;
   seed?: number | bigint;
   firstReplicate?: number;              // replicate r draws the random numbers of replicate firstReplicate + r
+  wholeReplicates?: number;             // replicates of the whole call this one is a piece of (CUDA plans blocks for it)
   discrete?: { mode?: DiscreteModeName; tau?: number; sharpness?: number };
   dtype?: Dtype;
   backend?: BackendChoice;

@@ -33,6 +33,13 @@ export interface SimulateOptions {
    * the same seed draw, so work can be split into pieces (across workers) without changing a bit.
    */
   firstReplicate?: number;
+  /**
+   * The replicates of the whole call that this one is a piece of (default: this call's own). The
+   * CUDA backend sizes its thread blocks by the number of replicates, which for a few very large
+   * replicates changes how sums group; with this, a piece groups them as the whole call would, so
+   * it agrees bitwise on every model. The CPU backend does not need it.
+   */
+  wholeReplicates?: number;
   /** Parameters to carry tangents for: names, or true for all (default none, at most 16). */
   tangents?: readonly string[] | boolean;
   discrete?: DiscreteOptions;
@@ -172,6 +179,7 @@ export function nativeRequest(model: Model, theta: unknown, options: SimulateOpt
     replicates: options.replicates ?? 1,
     seed: options.seed ?? 0,
     ...(options.firstReplicate === undefined ? {} : { firstReplicate: options.firstReplicate }),
+    ...(options.wholeReplicates === undefined ? {} : { wholeReplicates: options.wholeReplicates }),
     discrete: checkDiscrete(options.discrete),
     dtype: options.dtype ?? 'float32',
     backend: options.backend ?? 'auto',

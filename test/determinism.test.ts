@@ -51,11 +51,16 @@ test('firstReplicate: a piece of a batched call, run alone, gives its replicates
   t.deepEqual(Array.from(last.values), Array.from(all.values.subarray(3 * (last.values.length / 2))));
 });
 
-test('firstReplicate out of range is a RangeError naming it and the range', async (t) => {
+test('firstReplicate and wholeReplicates out of range are RangeErrors naming them and the range', async (t) => {
   const vol = models.volatility({ agents: 10, steps: 3 });
   await t.throwsAsync(simulate(vol, vol.reference, { replicates: 2, firstReplicate: 2 ** 32 - 1 }), { instanceOf: RangeError, message: /firstReplicate.*\[0, 4294967294\]/ });
   await t.throwsAsync(simulate(vol, vol.reference, { firstReplicate: -1 }), { instanceOf: RangeError, message: /firstReplicate/ });
   await t.throwsAsync(simulate(vol, vol.reference, { firstReplicate: 1.5 }), { message: /firstReplicate/ });
+  await t.throwsAsync(simulate(vol, vol.reference, { replicates: 4, wholeReplicates: 3 }), { instanceOf: RangeError, message: /wholeReplicates must be an integer in \[4, 2147483647\]/ });
+  // On the CPU the whole call's size changes nothing.
+  const piece = await simulate(vol, vol.reference, { replicates: 2, seed: 4, firstReplicate: 2, wholeReplicates: 6, backend: 'cpu' });
+  const alone = await simulate(vol, vol.reference, { replicates: 2, seed: 4, firstReplicate: 2, backend: 'cpu' });
+  t.deepEqual(Array.from(piece.values), Array.from(alone.values));
 });
 
 // The CPU backend keeps agent-state workspaces between runs (native/cpu/workspace_cache.hpp): a run

@@ -33,6 +33,7 @@ export interface FitRun {
   fixed: Record<string, number>;
   loss: LossRecipe;
   estimator: LossGradientEstimator;
+  samples: number;
   replicatesPerSample: number;
   seed: number;
   simulation: { discrete: SimulateOptions['discrete'] | null; dtype: SimulateOptions['dtype'] | null };
@@ -100,6 +101,7 @@ export function fitRun(setup: ObjectiveSetup): FitRun {
     fixed: { ...setup.fixed },
     loss: recipe,
     estimator: setup.estimator,
+    samples: setup.samples,
     replicatesPerSample: setup.replicatesPerSample,
     seed: setup.seed,
     simulation: { discrete: setup.simulation.discrete ?? null, dtype: setup.simulation.dtype ?? null },
@@ -117,6 +119,7 @@ export function sampleSetupOf(run: FitRun, local: Pick<SimulateOptions, 'backend
   const estimators: LossGradientEstimator[] = ['pathwise', 'finite-difference', 'score'];
   if (!estimators.includes(run.estimator)) throw new TypeError(`the run's gradient estimator '${String(run.estimator)}' is not one of ${estimators.join(', ')}`);
   if (!Number.isSafeInteger(run.replicatesPerSample) || run.replicatesPerSample < 1) throw new TypeError('the run\'s replicatesPerSample must be an integer >= 1');
+  if (!Number.isSafeInteger(run.samples) || run.samples < 1) throw new TypeError('the run\'s samples must be an integer >= 1');
   if (!Number.isSafeInteger(run.seed) || run.seed < 0) throw new TypeError('the run\'s seed must be an integer >= 0');
   if (!Array.isArray(run.parameters) || !isPlainObject(run.fixed) || !isPlainObject(run.simulation)) throw new TypeError('the run\'s parameters are malformed');
   const priors = Object.fromEntries(run.parameters.map((p) => [p.name, priorFrom(p.prior)]));
@@ -125,6 +128,7 @@ export function sampleSetupOf(run: FitRun, local: Pick<SimulateOptions, 'backend
     params: freeParameters(model, run.parameters.map((p) => p.name), priors),
     fixed: run.fixed,
     loss: lossFromRecipe(run.loss),
+    samples: run.samples,
     replicatesPerSample: run.replicatesPerSample,
     estimator: run.estimator,
     seed: run.seed,

@@ -31,7 +31,7 @@ export interface ObjectiveSetup {
 }
 
 /** What computing one sample's statistic needs (a cluster worker has this, not the family). */
-export type SampleSetup = Pick<ObjectiveSetup, 'model' | 'params' | 'fixed' | 'loss' | 'replicatesPerSample' | 'estimator' | 'seed' | 'simulation'>;
+export type SampleSetup = Pick<ObjectiveSetup, 'model' | 'params' | 'fixed' | 'loss' | 'samples' | 'replicatesPerSample' | 'estimator' | 'seed' | 'simulation'>;
 
 export interface ObjectiveEstimate {
   total: number;
@@ -88,6 +88,7 @@ export async function sampleStatistics(
     replicates: R,
     seed: deriveSeed(setup.seed, Purpose.simulation, epoch),
     firstReplicate: firstSample * R,
+    wholeReplicates: setup.samples * R,
     signal,
     nonFinite: 'keep' as const,
   };

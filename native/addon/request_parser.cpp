@@ -326,6 +326,10 @@ ParsedRequest parse_request(const Napi::Object& request) {
     // Stream indices are 32-bit: the last replicate's, first + replicates - 1, must fit.
     sim.first_replicate = static_cast<uint32_t>(integer_in(first_replicate, "firstReplicate", 0, kMaxStreams - sim.replicates));
   }
+  const Napi::Value whole = request.Get("wholeReplicates");
+  if (!whole.IsUndefined()) {
+    sim.plan_replicates = static_cast<int32_t>(integer_in(whole, "wholeReplicates", sim.replicates, kMaxReplicates));
+  }
   sim.discrete = parse_discrete(request.Get("discrete"));
   sim.dtype = parse_dtype(request.Get("dtype"));
   const Napi::Value threads = request.Get("threads");
