@@ -119,19 +119,27 @@ SimulationRequest on_all_devices(const SimulationRequest& request) {
   return on;
 }
 
-// Runs the whole request on device 0 and `split` (timed: gpu_seconds), and compares them bitwise.
-CaseResult compare_on_cuda(const Case& c, const SimulationRequest& split, CaseResult result) {
+// Runs `whole`, then `pieces` (timed into result.*seconds), and compares the two bitwise.
+template <class RunWhole, class RunPieces>
+CaseResult compare_pieces(const Case& c, CaseResult result, double CaseResult::*seconds, RunWhole run_whole, RunPieces run_pieces) {
   try {
-    const Outputs whole = run(on_devices(c.request, {0}), Backend::cuda);
+    const Outputs whole = run_whole();
     const auto start = std::chrono::steady_clock::now();
-    const Outputs pieces = run(split, Backend::cuda);
-    result.gpu_seconds = seconds_since(start);
+    const Outputs pieces = run_pieces();
+    result.*seconds = seconds_since(start);
     judge_bitwise(whole, pieces, c.request.replicates, result);
   } catch (const std::exception& error) {
     result.passed = false;
     result.detail = std::string("error: ") + error.what();
   }
   return result;
+}
+
+// The whole request on device 0 against `split`.
+CaseResult compare_on_cuda(const Case& c, const SimulationRequest& split, CaseResult result) {
+  return compare_pieces(
+      c, std::move(result), &CaseResult::gpu_seconds, [&] { return run(on_devices(c.request, {0}), Backend::cuda); },
+      [&] { return run(split, Backend::cuda); });
 }
 
 }  // namespace
@@ -167,18 +175,9 @@ std::vector<Case> split_cases() {
 }
 
 CaseResult check_pieces_on_cpu(const Case& c) {
-  CaseResult result = start_result(c, "cpu-pieces", std::to_string(kPieces) + " pieces on the CPU");
-  try {
-    const Outputs whole = run(c.request, Backend::cpu);
-    const auto start = std::chrono::steady_clock::now();
-    const Outputs pieces = run_pieces_on_cpu(c.request, kPieces);
-    result.cpu_seconds = seconds_since(start);
-    judge_bitwise(whole, pieces, c.request.replicates, result);
-  } catch (const std::exception& error) {
-    result.passed = false;
-    result.detail = std::string("error: ") + error.what();
-  }
-  return result;
+  return compare_pieces(
+      c, start_result(c, "cpu-pieces", std::to_string(kPieces) + " pieces on the CPU"), &CaseResult::cpu_seconds,
+      [&] { return run(c.request, Backend::cpu); }, [&] { return run_pieces_on_cpu(c.request, kPieces); });
 }
 
 CaseResult check_pieces_on_one_device(const Case& c) {
