@@ -2,13 +2,11 @@
 // `agentgrad worker` processes (one thread each, CPU backend), at the reference volatility setting
 // (N = 1000, T = 100, 4 parameters, 10 samples per epoch), at 10^5 and at 10^6 agents; and the per-task
 // overhead of the cluster, from a model whose simulation costs next to nothing.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 
 import { median } from '../lib/benchmark.js';
 import { fit, models, simulate, type FitOptions, type Model } from '../lib/index.js';
-import { startNats } from './natsServer.js';
+import { startNats, startWorker, stopProcess } from './natsServer.js';
 
 export interface ClusterRow {
   setting: string;
@@ -29,24 +27,6 @@ export interface ClusterSuite {
   msPerTaskOverhead: number;
   /** The simulation and loss of one sample of the overhead model, in one process. */
   msPerTinySample: number;
-}
-
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'cli', 'main.js');
-
-function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, 'worker', '--cluster', url, '--threads', '1', '--backend', 'cpu'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('taking tasks')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`a benchmark worker exited with code ${code}: ${log}`)));
-  });
-}
-
-async function stopWorkers(workers: ChildProcess[]): Promise<void> {
-  await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(undefined) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
 }
 
 async function observedOf(model: Model): Promise<number[]> {
@@ -76,14 +56,14 @@ export async function clusterSuite(options: { quick: boolean }): Promise<Cluster
       for (const threads of [1, 2]) add(s, 'one process', threads, await msPerEpoch(s.model, observed, { epochs: s.epochs, threads }));
     }
     for (const count of [1, 2]) {
-      while (workers.length < count) workers.push(await startWorker(server.url));
+      while (workers.length < count) workers.push((await startWorker(server.url)).child);
       for (const s of settings) {
         // A seed of its own: a rerun of the same fit would find its results in the stream and compute nothing.
         add(s, 'cluster', count, await msPerEpoch(s.model, await observedOf(s.model), { epochs: s.epochs, seed: 1 + count, cluster: { url: server.url } }));
       }
     }
     // Overhead: one worker, a model of 10 agents × 5 steps, 10 samples an epoch taken one after another.
-    await stopWorkers(workers.splice(1));
+    await Promise.all(workers.splice(1).map((w) => stopProcess(w)));
     const tiny = models.volatility({ agents: 10, steps: 5 });
     const tinyObserved = await observedOf(tiny);
     const epochs = options.quick ? 21 : 101;
@@ -91,7 +71,7 @@ export async function clusterSuite(options: { quick: boolean }): Promise<Cluster
     const remote = await msPerEpoch(tiny, tinyObserved, { epochs, cluster: { url: server.url } });
     return { rows, msPerTaskOverhead: (remote - local) / 10, msPerTinySample: local / 10 };
   } finally {
-    await stopWorkers(workers);
+    await Promise.all(workers.map((w) => stopProcess(w)));
     await server.stop();
   }
 }

@@ -1,9 +1,11 @@
-// A nats-server with JetStream on 127.0.0.1 and a free port, started and stopped by a test or a benchmark.
+// A nats-server with JetStream on 127.0.0.1 and a free port, and `agentgrad worker` processes,
+// started and stopped by the cluster tests and benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface NatsServer {
   url: string;
@@ -69,4 +71,48 @@ export async function startNats(options: { token?: string; config?: string; env?
         child.kill('SIGTERM');
       }),
   };
+}
+
+const workerCli = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'cli', 'main.js');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/**
+ * `agentgrad worker --threads 1 --backend cpu` (and `args`) in its own process; resolves once its
+ * output shows `ready`, or rejects with the output when it exits first.
+ */
+export async function startWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, ready = 'taking tasks'): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [workerCli, 'worker', '--cluster', url, '--threads', '1', '--backend', 'cpu', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 20_000);
+    const poll = setInterval(() => {
+      if (!output.includes(ready)) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve();
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`worker exited with code ${code}:\n${output}`));
+    });
+  });
+  return { child, output: () => output };
+}
+
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
 }

@@ -20,48 +20,9 @@ import { diagnose, fit, losses, models, runWorker, type FitResult } from '../lib
 import { agentgradVersion } from '../lib/version.js';
 import { clusterFitCase } from './clusterCase.js';
 import { repoRoot } from './helpers.js';
-import { startNats, type NatsServer } from '../bench/natsServer.js';
+import { startNats, startWorker, stopProcess, type NatsServer } from '../bench/natsServer.js';
 
-const cli = join(repoRoot, 'dist', 'lib', 'cli', 'main.js');
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** `agentgrad worker` in its own process; resolves once it takes tasks. */
-async function startWorker(url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, ready = 'taking tasks'): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [cli, 'worker', '--cluster', url, '--threads', '1', '--backend', 'cpu', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 20_000);
-    const poll = setInterval(() => {
-      if (!output.includes(ready)) return;
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve();
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`worker exited with code ${code}:\n${output}`));
-    });
-  });
-  return { child, output: () => output };
-}
-
-function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-}
+const cli = join(repoRoot, 'dist', 'lib', 'cli', 'main.js');  // for the commands run to their end
 
 /**
  * Freezes the worker, and kills it once the server shows both workers holding a task (so the frozen

@@ -1,6 +1,8 @@
 // The coordinator's side of a run: publishes the run's description and its tasks, and gathers the
 // results from the results stream, keyed by (run, epoch, sample). The first result for a key wins
 // and duplicates are dropped; results already in the stream (from before a restart) count.
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 
@@ -30,8 +32,6 @@ interface Waiter {
 
 const NO_WORKER_NOTICE_MS = 20_000;
 const LOST_RESULT_GRACE_MS = 2_000;
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ClusterRun {
   private readonly inbox: Inbox = new Map();
@@ -191,7 +191,7 @@ export class ClusterRun {
   private async republishIfLost(key: TaskKey, task: Task, digest: string, sequence: number): Promise<void> {
     const waiter = this.waiter;
     const answered = () => this.waiter !== waiter || this.inbox.get(keyText(key))?.has(digest) === true;
-    await delay(LOST_RESULT_GRACE_MS);
+    await sleep(LOST_RESULT_GRACE_MS);
     if (answered()) return;
     const queued = await this.jsm.streams.getMessage(streams.tasks, { seq: sequence }).then((m) => m !== null, () => false);
     if (queued || answered()) return;

@@ -1,6 +1,8 @@
 // A cluster worker: takes one task at a time from the work queue, computes it, publishes the
 // result and only then acknowledges the task. While it computes it sends heartbeats, so a long task
 // keeps its claim; if the process dies the claim lapses and the task goes to another worker.
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 
@@ -179,7 +181,7 @@ async function waitForQueues(jsm: JetStreamManager, cluster: CheckedClusterOptio
       if (!/permission/i.test((error as Error).message)) throw error;
       if (!told) log(`the work queue does not exist yet and this login may not create it; waiting for a coordinator to (${redact((error as Error).message, cluster)})`);
       told = true;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
     }
   }
   return undefined;
@@ -211,7 +213,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       } catch (error) {
         if (options.signal?.aborted || nc.isClosed()) break;
         log(`waiting for the server: ${redact((error as Error).message, cluster)}`);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await sleep(1000);
         continue;
       }
       if (message === null) continue;

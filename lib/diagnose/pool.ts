@@ -3,12 +3,11 @@
 // which cannot cross to a worker (the simulations still run in parallel on the native threads).
 import { Worker } from 'node:worker_threads';
 
-import { abortError } from '../errors.js';
 import type { Loss } from '../losses/loss.js';
 import { ClusterRun } from '../cluster/coordinator.js';
 import type { CheckedClusterOptions } from '../cluster/options.js';
 import { diagnoseRun } from '../cluster/runs.js';
-import { isPlainObject } from '../errors.js';
+import { abortError, isPlainObject } from '../errors.js';
 import { runOneFit, type FailedFit, type FitOutcome } from './oneFit.js';
 import type { Recipe } from './recipe.js';
 
